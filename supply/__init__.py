@@ -1,0 +1,42 @@
+"""Traceability service for highland produce from Xining, Qinghai."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from supply import db
+from supply import i18n
+from supply.api import bp as api_bp
+from supply.auth import load_session_user
+from supply.cli import register_cli
+from supply.config import load_config
+from supply.errors import register_error_handlers
+from supply.views import register_views
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, database, languages, blueprints, errors, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SUPPLY_INSTANCE_PATH") or None,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.before_request(load_session_user)
+    register_views(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app

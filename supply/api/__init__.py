@@ -1,0 +1,12 @@
+"""The JSON API under /api/v1; importing the resource modules registers their routes."""
+
+from supply.api import auth
+from supply.api import batches
+from supply.api import openapi
+from supply.api import parties
+from supply.api import products
+from supply.api import sites
+from supply.api import users
+from supply.api.routing import bp
+
+__all__ = ["auth", "batches", "bp", "openapi", "parties", "products", "sites", "users"]

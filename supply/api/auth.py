@@ -1,0 +1,38 @@
+"""API tokens: issue for a password, list and revoke."""
+
+from __future__ import annotations
+
+from supply.api.routing import page_json
+from supply.api.routing import route
+from supply.schemas.common import PageQuerySchema
+from supply.schemas.common import page_schema
+from supply.schemas.user import NewTokenSchema
+from supply.schemas.user import TokenRequestSchema
+from supply.schemas.user import TokenSchema
+from supply.services import tokens
+from supply.services.pagination import paginate
+
+TokenPage = page_schema(TokenSchema, "TokenPage")
+
+
+@route("/auth/tokens", "POST", summary="Exchange email and password for an API token", tag="auth",
+       body=TokenRequestSchema, response=NewTokenSchema, status=201, errors=(401,), auth=False)
+def create_token(data: dict):
+    """Issue a token for valid credentials."""
+    raw, token = tokens.issue_token(data["email"], data["password"], data.get("name", ""))
+    token.token = raw
+    return NewTokenSchema().dump(token)
+
+
+@route("/auth/tokens", "GET", summary="List your API tokens", tag="auth", query=PageQuerySchema,
+       response=TokenPage)
+def list_tokens(actor, args: dict):
+    """List the caller's tokens."""
+    return page_json(paginate(tokens.list_tokens(actor), args["page"], args["per_page"]), TokenSchema().dump)
+
+
+@route("/auth/tokens/<int:token_id>", "DELETE", summary="Revoke an API token", tag="auth",
+       response=TokenSchema, errors=(404,))
+def revoke_token(actor, token_id: int):
+    """Revoke a token."""
+    return TokenSchema().dump(tokens.revoke_token(actor, token_id))

@@ -1,0 +1,109 @@
+"""The API blueprint and the `route` decorator that authenticates, loads, answers and documents."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+
+from flask import Blueprint
+from flask import g
+from flask import jsonify
+from flask import request
+from marshmallow import Schema
+
+from supply.services.errors import N_
+from supply.services.errors import ServiceError
+from supply.services.tokens import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass
+class RouteDoc:
+    """What the OpenAPI document says of one route."""
+
+    rule: str
+    method: str
+    summary: str
+    tag: str
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    auth: bool = True
+    content_type: str = "application/json"
+    extra: dict = field(default_factory=dict)
+
+
+ROUTES: list[RouteDoc] = []
+
+
+class ApiError(ServiceError):
+    """An error found by the API layer itself (bad JSON, wrong content type, no token)."""
+
+    def __init__(self, status: int, message: str, errors: dict | None = None) -> None:
+        super().__init__(message, errors)
+        self.status = status
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+def json_body() -> dict:
+    """Parse the request body as a JSON object, numbers as Decimal; refuse anything else."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, N_("Send the body as application/json."))
+    try:
+        data = json.loads(request.get_data(cache=True) or b"", parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, N_("The body is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, N_("The body must be a JSON object."))
+    return data
+
+
+def authenticate():
+    """Return the user of the bearer token, or raise 401."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    user = user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
+    if user is None:
+        raise ApiError(401, N_("Send a valid token as 'Authorization: Bearer <token>'."))
+    g.actor = user
+    return user
+
+
+def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=None, response=None,
+          status: int = 200, errors: tuple[int, ...] = (), auth: bool = True, content_type: str = "application/json"):
+    """Declare an API route: authenticate, load the body and query with schemas, document it."""
+
+    def decorator(fn):
+        @functools.wraps(fn)
+        def view(**kwargs):
+            if auth:
+                kwargs["actor"] = authenticate()
+            if query is not None:
+                kwargs["args"] = query().load(request.args.to_dict())
+            if body is not None:
+                kwargs["data"] = body().load(json_body())
+            result = fn(**kwargs)
+            if isinstance(result, tuple | list) or not isinstance(result, dict):
+                return result
+            return jsonify(result), status
+
+        bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
+        ROUTES.append(RouteDoc(rule, method, summary, tag, body, query, response, status, errors, auth, content_type))
+        return view
+
+    return decorator
+
+
+def page_json(page, dump) -> dict:
+    """Serialise a page of records in the list envelope, each item with `dump`."""
+    return {"items": [dump(item) for item in page.items], "page": page.page, "per_page": page.per_page,
+            "total": page.total}

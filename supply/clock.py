@@ -1,0 +1,32 @@
+"""Time helpers: times are stored as naive UTC and shown in Asia/Shanghai."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime.datetime:
+    """Return the current UTC time as a naive datetime (how times are stored)."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+def local_today() -> datetime.date:
+    """Return today's date in Asia/Shanghai."""
+    return datetime.datetime.now(LOCAL_TZ).date()
+
+
+def to_local(value: datetime.datetime | None) -> datetime.datetime | None:
+    """Turn a stored naive UTC time into an aware Asia/Shanghai time."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=datetime.UTC).astimezone(LOCAL_TZ)
+
+
+def to_utc_naive(value: datetime.datetime) -> datetime.datetime:
+    """Turn an aware time (or a naive local one) into naive UTC for storage."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(datetime.UTC).replace(tzinfo=None)

@@ -1,0 +1,60 @@
+"""The database proxy, the base model and per-request connection handling."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask import g
+from peewee import DatabaseProxy
+from peewee import Model
+from peewee import SqliteDatabase
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "foreign_keys": 1,
+    "journal_mode": "wal",
+    "busy_timeout": 10000,
+    "synchronous": "normal",
+}
+
+
+class BaseModel(Model):
+    """Base for every model: bound to the proxy, snake_case table names."""
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def open_database(url: str):
+    """Connect a peewee database for the given URL (sqlite:///... or postgresql://...)."""
+    if url.startswith("sqlite"):
+        database = connect(url, pragmas=SQLITE_PRAGMAS)
+    elif "+pool" in url.split("://", 1)[0]:
+        database = connect(url, max_connections=32, stale_timeout=300)
+    else:
+        database = connect(url)
+    return database
+
+
+def is_sqlite() -> bool:
+    """Tell whether the bound database is SQLite."""
+    return isinstance(db.obj, SqliteDatabase)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the proxy from DATABASE_URL and open/close a connection around each request."""
+    if db.obj is None or getattr(db.obj, "_supply_url", None) != app.config["DATABASE_URL"]:
+        database = open_database(app.config["DATABASE_URL"])
+        database._supply_url = app.config["DATABASE_URL"]
+        db.initialize(database)
+
+    @app.before_request
+    def _connect() -> None:
+        g.db_opened = db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc: BaseException | None) -> None:
+        if g.pop("db_opened", False) and not db.is_closed():
+            db.close()

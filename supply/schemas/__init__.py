@@ -1,0 +1,1 @@
+"""marshmallow schemas: the shape of what comes in and goes out, nothing else."""

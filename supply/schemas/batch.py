@@ -1,0 +1,104 @@
+"""Schemas of batches."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validates
+from marshmallow import validates_schema
+
+from supply.identifiers import is_valid_ear_tag
+from supply.identifiers import is_valid_lot_code
+from supply.models.batch import BATCH_STATUSES
+from supply.schemas.common import BaseSchema
+from supply.schemas.common import LocalDateTime
+from supply.schemas.common import PageQuerySchema
+from supply.schemas.common import Quantity
+from supply.schemas.common import Trimmed
+from supply.schemas.common import choice
+from supply.schemas.common import code_field
+from supply.schemas.common import not_in_future
+from supply.schemas.common import text
+from supply.services.errors import N_
+from supply.units import CATEGORIES
+from supply.units import UNITS
+
+
+class BatchCreateSchema(BaseSchema):
+    """A batch registered at its starting site."""
+
+    lot_code = fields.String(load_default=None, allow_none=True)
+    product = code_field(required=True)
+    site = code_field(required=True)
+    quantity = Quantity(required=True)
+    unit = choice(tuple(UNITS), load_default=None, allow_none=True)
+    produced_on = fields.Date(required=True, validate=not_in_future)
+    field_name = text(100)
+    ear_tag = Trimmed(load_default=None, allow_none=True)
+    notes = text(2000)
+
+    @validates("lot_code")
+    def _check_lot_code(self, value: str | None, **kwargs) -> None:
+        if value is not None and not is_valid_lot_code(value):
+            raise ValidationError(
+                N_("Use 1 to 20 characters of the GS1 set: letters, digits and !\"%&'()*+,-./:;<=>?_ (no spaces).")
+            )
+
+    @validates("ear_tag")
+    def _check_ear_tag(self, value: str | None, **kwargs) -> None:
+        if value and not is_valid_ear_tag(value):
+            raise ValidationError(N_("An ear tag is 15 digits: species code, county code and serial number."))
+
+    @validates_schema
+    def _lot_code_empty(self, data: dict, **kwargs) -> None:
+        if data.get("lot_code") == "":
+            data["lot_code"] = None
+
+
+class BatchUpdateSchema(BaseSchema):
+    """What may still be changed on a batch after registration."""
+
+    field_name = text(100, load_default=None)
+    notes = text(2000, load_default=None)
+
+
+class BatchSchema(BaseSchema):
+    """A batch with its current state."""
+
+    lot_code = fields.String()
+    public_token = fields.String()
+    product = fields.Function(lambda b: b.product.code)
+    product_name = fields.Function(lambda b: b.product.name)
+    product_name_en = fields.Function(lambda b: b.product.name_en)
+    category = fields.Function(lambda b: b.product.category)
+    origin_party = fields.Function(lambda b: b.origin_party.code)
+    origin_site = fields.Function(lambda b: b.origin_site.code)
+    quantity = Quantity()
+    unit = fields.String()
+    produced_on = fields.Date()
+    field_name = fields.String()
+    ear_tag = fields.String(allow_none=True)
+    notes = fields.String()
+    holder = fields.Function(lambda b: b.holder.code)
+    on_hand = Quantity()
+    in_transit = Quantity()
+    status = fields.String()
+    created_at = LocalDateTime()
+
+
+class BatchFilterSchema(PageQuerySchema):
+    """Filters of the batch list."""
+
+    product = code_field()
+    category = choice(CATEGORIES)
+    party = code_field()
+    site = code_field()
+    status = choice(BATCH_STATUSES)
+    date_from = fields.Date()
+    date_to = fields.Date()
+    q = text(40, load_default=None)
+
+    @validates_schema
+    def _check_range(self, data: dict, **kwargs) -> None:
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError(N_("The end date is before the start date."), "date_to")

@@ -1,0 +1,99 @@
+"""Schemas of users and API tokens."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+from marshmallow import validate
+
+from supply.models.user import ROLES
+from supply.schemas.common import BaseSchema
+from supply.schemas.common import LocalDateTime
+from supply.schemas.common import PageQuerySchema
+from supply.schemas.common import Trimmed
+from supply.schemas.common import choice
+from supply.schemas.common import code_field
+from supply.schemas.common import text
+from supply.services.errors import N_
+
+
+def password_field(**kwargs) -> fields.String:
+    """A password of 8 to 128 characters."""
+    return fields.String(
+        validate=validate.Length(min=8, max=128, error=N_("Use 8 to 128 characters.")),
+        load_only=True,
+        **kwargs,
+    )
+
+
+class UserUpdateSchema(BaseSchema):
+    """Fields of a user that may be changed."""
+
+    name = text(100, required=True)
+    role = choice(ROLES, required=True)
+    party = code_field(load_default=None, allow_none=True)
+    password = password_field()
+    active = fields.Boolean(load_default=True)
+
+
+class UserCreateSchema(UserUpdateSchema):
+    """A new user."""
+
+    email = Trimmed(
+        required=True,
+        validate=[
+            validate.Email(error=N_("Not a valid email address.")),
+            validate.Length(max=254, error=N_("At most {max} characters.")),
+        ],
+    )
+    password = password_field(required=True)
+
+
+class UserPatchSchema(UserUpdateSchema):
+    """A partial change of a user."""
+
+    class Meta(BaseSchema.Meta):
+        partial = True
+
+
+class UserSchema(BaseSchema):
+    """A user (never the password hash)."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    party = fields.Function(lambda user: user.party.code if user.party_id else None)
+    active = fields.Boolean()
+    created_at = LocalDateTime()
+
+
+class UserFilterSchema(PageQuerySchema):
+    """Filters of the user list."""
+
+    role = choice(ROLES)
+    party = code_field()
+
+
+class TokenRequestSchema(BaseSchema):
+    """Credentials exchanged for an API token."""
+
+    email = Trimmed(required=True, validate=validate.Length(min=1, max=254, error=N_("At most {max} characters.")))
+    password = fields.String(required=True, validate=validate.Length(max=128, error=N_("At most {max} characters.")))
+    name = text(100)
+
+
+class TokenSchema(BaseSchema):
+    """An API token as listed (never the secret)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    created_at = LocalDateTime()
+    last_used_at = LocalDateTime(allow_none=True)
+    revoked_at = LocalDateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    """A freshly issued token: the only time the secret is shown."""
+
+    token = fields.String()

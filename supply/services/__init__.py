@@ -1,0 +1,1 @@
+"""Business rules: plain functions shared by the API, the pages and the CLI."""

@@ -1,0 +1,48 @@
+"""Errors raised by services; the API and the pages turn them into responses."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it (translated where it is shown)."""
+    return message
+
+
+class ServiceError(Exception):
+    """A rule refused the request; `errors` maps field names to messages."""
+
+    status = 400
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+    @classmethod
+    def field(cls, name: str, message: str) -> ServiceError:
+        """Build the error for one field; the field's message is the summary too."""
+        return cls(message, {name: [message]})
+
+
+class Invalid(ServiceError):
+    """The input is well formed but breaks a rule (unknown code, unit that does not fit)."""
+
+    status = 422
+
+
+class Forbidden(ServiceError):
+    """The actor's role or party may not do this."""
+
+    status = 403
+
+
+class NotFound(ServiceError):
+    """The record does not exist (or is not visible to the actor)."""
+
+    status = 404
+
+
+class Conflict(ServiceError):
+    """The request clashes with the current state (a code taken, more than is on hand)."""
+
+    status = 409

@@ -1,0 +1,55 @@
+"""Product categories, units of measure and which units fit which category."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CATEGORIES = ("vegetable", "strawberry", "strawberry_seedling", "mushroom", "live_yak", "yak_meat")
+
+# unit -> (UN/ECE Recommendation 20 code, counted in whole pieces)
+UNITS = {
+    "kg": ("KGM", False),
+    "t": ("TNE", False),
+    "carton": ("CT", True),
+    "punnet": ("PUN", True),
+    "pack": ("PK", True),
+    "plant": ("H87", True),
+    "head": ("HEA", True),
+}
+
+CATEGORY_UNITS = {
+    "vegetable": ("kg", "t", "carton"),
+    "strawberry": ("kg", "t", "punnet", "carton"),
+    "strawberry_seedling": ("plant",),
+    "mushroom": ("kg", "t", "carton"),
+    "live_yak": ("head",),
+    "yak_meat": ("kg", "carton", "pack"),
+}
+
+# Two letters that open generated lot codes, by category.
+LOT_PREFIXES = {
+    "vegetable": "VG",
+    "strawberry": "SB",
+    "strawberry_seedling": "SS",
+    "mushroom": "MR",
+    "live_yak": "YK",
+    "yak_meat": "YM",
+}
+
+MAX_QUANTITY = Decimal("100000000")
+QUANTITY_PLACES = 3
+
+
+def unit_fits(category: str, unit: str) -> bool:
+    """Tell whether a unit may be used for products of a category."""
+    return unit in CATEGORY_UNITS.get(category, ())
+
+
+def is_counted(unit: str) -> bool:
+    """Tell whether a unit counts whole pieces (heads, plants, cartons)."""
+    return UNITS[unit][1]
+
+
+def unece_code(unit: str) -> str:
+    """Return the UN/ECE Recommendation 20 code of a unit."""
+    return UNITS[unit][0]

@@ -1,0 +1,20 @@
+"""Server-rendered pages; each module is one blueprint."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from supply.views import account
+from supply.views import admin
+from supply.views import batches
+from supply.views.filters import register_filters
+from supply.views.labels import register_labels
+
+
+def register_views(app: Flask) -> None:
+    """Mount the page blueprints and the template filters."""
+    app.register_blueprint(account.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(batches.bp)
+    register_filters(app)
+    register_labels(app)

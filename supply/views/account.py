@@ -1,0 +1,78 @@
+"""Signing in and out, the language switch and the home page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext
+
+from supply.auth import log_in
+from supply.auth import log_out
+from supply.auth import login_required
+from supply.i18n import LANG_COOKIE
+from supply.services.users import check_credentials
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+        return target
+    return url_for("auth.home")
+
+
+@bp.route("/")
+def home():
+    """Send signed-in users to their work, others to the login page."""
+    if g.user is None:
+        return redirect(url_for("auth.login"))
+    if g.user.role == "admin":
+        return redirect(url_for("admin.parties"))
+    return redirect(url_for("batches.index"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and sign the user in."""
+    errors: dict[str, list[str]] = {}
+    email = request.form.get("email", "").strip()
+    if request.method == "POST":
+        user = check_credentials(email, request.form.get("password", ""))
+        if user is not None:
+            log_in(user)
+            return redirect(_safe_next(request.args.get("next")))
+        errors["password"] = [gettext("Wrong email or password.")]
+    return render_template("auth/login.html", email=email, errors=errors), 200 if not errors else 401
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out."""
+    log_out()
+    flash(gettext("You are signed out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str):
+    """Remember the chosen language in a cookie and go back."""
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    response = redirect(_safe_next(request.args.get("next")))
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """Show who is signed in."""
+    return render_template("auth/account.html")
