@@ -6,11 +6,12 @@ import click
 from flask import Flask
 from marshmallow import ValidationError
 
-from supply.db import db
+from supply.db import connection
 from supply.migrate import apply_migrations
 from supply.models import Batch
 from supply.models.user import ROLES
 from supply.schemas.user import UserCreateSchema
+from supply.services import chain
 from supply.services import users
 from supply.services.errors import ServiceError
 
@@ -21,7 +22,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("migrate")
     def migrate_command() -> None:
         """Apply the pending migrations."""
-        with db.connection_context():
+        with connection():
             applied = apply_migrations()
         click.echo(f"Applied {len(applied)} migration(s)." + ("" if not applied else " " + ", ".join(applied)))
 
@@ -36,13 +37,25 @@ def register_cli(app: Flask) -> None:
         payload = {"email": email, "password": password, "role": role, "party": party, "name": name or email}
         try:
             data = UserCreateSchema().load(payload)
-            with db.connection_context():
+            with connection():
                 user = users.create_user(None, data)
         except ValidationError as exc:
             raise click.ClickException(f"Invalid input: {exc.messages}") from exc
         except ServiceError as exc:
             raise click.ClickException(f"{exc.message} {exc.errors or ''}".strip()) from exc
         click.echo(f"Created {user.role} {user.email}.")
+
+    @app.cli.command("verify-chain")
+    def verify_chain_command() -> None:
+        """Recompute every event hash and link; exit 1 at the first one that does not match."""
+        with connection():
+            report = chain.verify_all()
+        if report.intact:
+            click.echo(f"Intact: {report.events_checked} event(s) checked.")
+            return
+        click.echo(f"BROKEN at event {report.event_id}: its {report.problem} does not match "
+                   f"({report.events_checked} event(s) checked).", err=True)
+        raise SystemExit(1)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when batches exist already.")
@@ -51,7 +64,7 @@ def register_cli(app: Flask) -> None:
         from supply.demo import DEMO_LOGINS
         from supply.demo import seed_demo
 
-        with db.connection_context():
+        with connection():
             if if_empty and Batch.select().exists():
                 click.echo("The database holds data already; demo data not loaded.")
             else:

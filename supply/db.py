@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Flask
 from flask import g
 from peewee import DatabaseProxy
@@ -36,6 +38,17 @@ def open_database(url: str):
     else:
         database = connect(url)
     return database
+
+
+@contextmanager
+def connection():
+    """Use the open connection, or open one for the block and close it after (CLI commands)."""
+    opened = db.connect(reuse_if_open=True)
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
 
 
 def is_sqlite() -> bool:

@@ -8,8 +8,10 @@ from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.batch import BatchFilterSchema
 from supply.schemas.batch import BatchSchema
 from supply.schemas.batch import BatchUpdateSchema
+from supply.schemas.batch import ChainReportSchema
 from supply.schemas.common import page_schema
 from supply.services import batches
+from supply.services import chain
 from supply.services.pagination import paginate
 
 BatchPage = page_schema(BatchSchema, "BatchPage")
@@ -40,3 +42,10 @@ def get_batch(actor, lot_code: str):
 def update_batch(actor, lot_code: str, data: dict):
     """Change a batch's notes."""
     return BatchSchema().dump(batches.update_batch(actor, lot_code, data))
+
+
+@route("/batches/<path:lot_code>/verify", "GET", summary="Check the hash chain of a batch's events", tag="batches",
+       response=ChainReportSchema, errors=(404,))
+def verify_batch(actor, lot_code: str):
+    """Report whether the batch's event chain is intact, or the first event that does not match."""
+    return ChainReportSchema().dump(chain.verify_batch(batches.get_batch(actor, lot_code)).as_dict())

@@ -23,7 +23,8 @@ class Batch(BaseModel):
     """A lot with its registration data and its current derived state.
 
     `holder`, `site`, `on_hand`, `in_transit` and `status` are derived from the event log and are
-    only changed in the same transaction as the event that changes them.
+    only changed in the same transaction as the event that changes them; `chain_head` is the chain
+    hash of the batch's latest event.
     """
 
     lot_code = CharField(max_length=20, unique=True)
@@ -44,3 +45,4 @@ class Batch(BaseModel):
     on_hand = QuantityField()
     in_transit = QuantityField(default=0)
     status = CharField(max_length=12, default="active", index=True)
+    chain_head = CharField(max_length=64, default="")

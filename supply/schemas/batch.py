@@ -102,3 +102,14 @@ class BatchFilterSchema(PageQuerySchema):
     def _check_range(self, data: dict, **kwargs) -> None:
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(N_("The end date is before the start date."), "date_to")
+
+
+class ChainReportSchema(BaseSchema):
+    """The outcome of a hash-chain check."""
+
+    intact = fields.Boolean()
+    events_checked = fields.Integer()
+    event_id = fields.String(allow_none=True, metadata={"description": "The first event that does not match."})
+    problem = fields.String(
+        allow_none=True, metadata={"description": "content, link or head: what did not match."}
+    )

@@ -18,6 +18,8 @@ from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
+from supply.services.events import Line
+from supply.services.events import record_event
 from supply.services.lookup import product_by_code
 from supply.services.lookup import site_by_code
 from supply.units import LOT_PREFIXES
@@ -67,7 +69,24 @@ def register_batch(actor: User, data: dict) -> Batch:
             created_by=actor,
             **data,
         )
-        return _create_with_codes(fields, lot_code, LOT_PREFIXES[product.category])
+        batch = _create_with_codes(fields, lot_code, LOT_PREFIXES[product.category])
+        record_commissioning(actor, batch, site)
+        return batch
+
+
+def record_commissioning(actor: User | None, batch: Batch, site: Site) -> None:
+    """Log a registration as the EPCIS commissioning event (ObjectEvent ADD) that starts the batch's chain."""
+    record_event(
+        event_type="ObjectEvent",
+        action="ADD",
+        biz_step="commissioning",
+        disposition="active",
+        party=site.party,
+        site=site,
+        recorded_by=actor,
+        lines=[Line(batch, "object", batch.quantity, batch.unit)],
+        data={"produced_on": batch.produced_on.isoformat(), "field_name": batch.field_name, "ear_tag": batch.ear_tag},
+    )
 
 
 def _create_with_codes(fields: dict, lot_code: str | None, prefix: str) -> Batch:
@@ -87,7 +106,7 @@ def _with_relations():
     OriginSite = Site.alias("origin_site")
     Holder = Party.alias("holder")
     return (
-        Batch.select(Batch, Product, Origin, OriginSite, Holder)
+        Batch.select(Batch, Product, Origin, OriginSite, Holder, Site)
         .join(Product)
         .switch(Batch)
         .join(Origin, on=(Batch.origin_party == Origin.id))

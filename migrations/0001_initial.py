@@ -1,4 +1,4 @@
-"""Parties, sites, products, users, API tokens and batches (frozen copies of the models)."""
+"""Parties, sites, products, users, API tokens, batches and the event log (frozen copies of the models)."""
 
 from peewee import BigIntegerField
 from peewee import BooleanField
@@ -7,6 +7,7 @@ from peewee import DateField
 from peewee import DateTimeField
 from peewee import DecimalField
 from peewee import ForeignKeyField
+from peewee import JSONField
 from peewee import Model
 from peewee import TextField
 
@@ -107,14 +108,52 @@ def up(migrator, db):
         on_hand = BigIntegerField()
         in_transit = BigIntegerField(default=0)
         status = CharField(index=True, max_length=12, default="active")
+        chain_head = CharField(max_length=64, default="")
 
         class Meta:
             database = db
             table_name = "batch"
 
-    db.create_tables([Party, User, ApiToken, Product, Site, Batch])
+    class Event(Model):
+        event_id = CharField(unique=True, max_length=45)
+        event_type = CharField(max_length=20)
+        action = CharField(null=True, max_length=8)
+        biz_step = CharField(index=True, max_length=24)
+        disposition = CharField(null=True, max_length=24)
+        event_time = DateTimeField(index=True)
+        event_tz = CharField(max_length=6, default="+08:00")
+        record_time = DateTimeField()
+        recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+        party = ForeignKeyField(Party, on_delete="RESTRICT")
+        site = ForeignKeyField(Site, null=True, on_delete="RESTRICT")
+        doc_type = CharField(max_length=20, default="")
+        doc_number = CharField(max_length=60, default="")
+        data = JSONField(default=dict)
+        declares = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+        declaration_reason = CharField(null=True, max_length=16)
+        content_hash = CharField(max_length=64)
+        chain_hash = CharField(unique=True, max_length=64)
+
+        class Meta:
+            database = db
+            table_name = "event"
+
+    class EventBatch(Model):
+        event = ForeignKeyField(Event, on_delete="RESTRICT")
+        batch = ForeignKeyField(Batch, on_delete="RESTRICT")
+        role = CharField(max_length=8)
+        quantity = BigIntegerField(null=True)
+        unit = CharField(max_length=12, default="")
+        prev_hash = CharField(max_length=64, default="")
+
+        class Meta:
+            database = db
+            table_name = "event_batch"
+            indexes = ((("batch", "event"), False), (("event", "batch", "role"), True))
+
+    db.create_tables([Party, User, ApiToken, Product, Site, Batch, Event, EventBatch])
 
 
 def down(migrator, db):
-    for table in ("batch", "site", "product", "api_token", "app_user", "party"):
+    for table in ("event_batch", "event", "batch", "site", "product", "api_token", "app_user", "party"):
         migrator.migrate(migrator.drop_table(table))
