@@ -9,6 +9,7 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from peewee import JOIN
 
 from supply.models import Party
 from supply.models import User
@@ -24,7 +25,7 @@ def load_session_user() -> None:
         return
     user = (
         User.select(User, Party)
-        .join(Party, on=(User.party == Party.id), join_type="LEFT OUTER")
+        .join(Party, JOIN.LEFT_OUTER, on=(User.party == Party.id))
         .where(User.id == user_id, User.active == True)  # noqa: E712
         .get_or_none()
     )

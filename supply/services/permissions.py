@@ -15,6 +15,8 @@ ROLE_PARTY_KINDS = {
     "operator": ("cooperative", "operator", "retailer"),
     "inspector": ("inspector", "certifier"),
 }
+# Roles that may register batches (at their own party's sites; admins anywhere).
+REGISTERING_ROLES = ("admin", "producer", "operator")
 
 
 def is_admin(actor: User) -> bool:
@@ -45,7 +47,7 @@ def sees_private(actor: User, party: Party) -> bool:
 
 def require_can_register_at(actor: User, site: Site) -> None:
     """Refuse a batch registration at a site the actor may not use."""
-    if actor.role not in ("admin", "producer", "operator"):
+    if actor.role not in REGISTERING_ROLES:
         raise Forbidden(N_("Your role may not register batches."))
     if not is_admin(actor) and not acts_for(actor, site.party_id):
         raise Forbidden.field("site", N_("This site belongs to another party."))
@@ -58,8 +60,13 @@ def require_sees_batch(actor: User, origin_party_id: int, holder_id: int) -> Non
     raise Forbidden(N_("This batch belongs to another party."))
 
 
+def may_edit_batch(actor: User, holder_id: int) -> bool:
+    """Tell whether the actor may change a batch held by this party (admins, or the holder's producers/operators)."""
+    return is_admin(actor) or (actor.role in ("producer", "operator") and acts_for(actor, holder_id))
+
+
 def require_edits_batch(actor: User, holder_id: int) -> None:
     """Refuse to edit a batch the actor's party does not hold."""
-    if is_admin(actor) or (actor.role in ("producer", "operator") and acts_for(actor, holder_id)):
+    if may_edit_batch(actor, holder_id):
         return
     raise Forbidden(N_("Only the party holding this batch may change it."))

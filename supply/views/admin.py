@@ -1,31 +1,13 @@
-"""Admin pages: parties, sites, products and users."""
+"""Admin pages: parties, sites, products and users, one module each on the one `admin` blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from supply.views import admin_parties
+from supply.views import admin_products
+from supply.views import admin_users
+from supply.views.admin_blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Importing the modules registers their views on `bp`.
+PAGE_MODULES = (admin_parties, admin_products, admin_users)
 
-
-@bp.route("/parties")
-def parties():
-    """List parties."""
-    return "parties"
-
-
-@bp.route("/sites")
-def sites():
-    """List sites."""
-    return "sites"
-
-
-@bp.route("/products")
-def products():
-    """List products."""
-    return "products"
-
-
-@bp.route("/users")
-def users():
-    """List users."""
-    return "users"
+__all__ = ["PAGE_MODULES", "bp"]
