@@ -26,7 +26,7 @@ def uscc_check_char(first17: str) -> str:
 
 def is_valid_uscc(code: str) -> bool:
     """Tell whether an 18-character Unified Social Credit Code is well formed with a correct check character."""
-    return bool(USCC_RE.match(code)) and uscc_check_char(code[:17]) == code[17]
+    return bool(USCC_RE.fullmatch(code)) and uscc_check_char(code[:17]) == code[17]
 
 
 def gtin_check_digit(body: str) -> str:
@@ -37,7 +37,7 @@ def gtin_check_digit(body: str) -> str:
 
 def normalise_gtin(value: str) -> str | None:
     """Return the GTIN-14 for a GTIN-8/12/13/14 with a correct check digit, else None."""
-    if not GTIN_RE.match(value):
+    if not GTIN_RE.fullmatch(value):
         return None
     if gtin_check_digit(value[:-1]) != value[-1]:
         return None
@@ -46,12 +46,12 @@ def normalise_gtin(value: str) -> str | None:
 
 def is_valid_lot_code(value: str) -> bool:
     """Tell whether a lot code fits GS1 AI (10): 1 to 20 characters of the GS1 set."""
-    return bool(LOT_CODE_RE.match(value))
+    return bool(LOT_CODE_RE.fullmatch(value))
 
 
 def is_valid_ear_tag(value: str) -> bool:
     """Tell whether an ear tag is 15 digits: species code, county code (province 11-82), serial."""
-    return bool(EAR_TAG_RE.match(value)) and 11 <= int(value[1:3]) <= 82
+    return bool(EAR_TAG_RE.fullmatch(value)) and 11 <= int(value[1:3]) <= 82
 
 
 def new_lot_code(prefix: str, day) -> str:

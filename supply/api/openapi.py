@@ -14,6 +14,8 @@ from supply.api.routing import ROUTES
 from supply.api.routing import RouteDoc
 from supply.api.routing import route
 from supply.schemas.common import ErrorSchema
+from supply.schemas.common import PlainDecimal
+from supply.schemas.common import Quantity
 
 RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -38,10 +40,11 @@ def error_statuses(doc: RouteDoc) -> list[int]:
 
 
 def _operation(doc: RouteDoc) -> dict:
+    plain_rule = RULE_PARAM.sub(r"\2", doc.rule)
     operation = {
         "summary": doc.summary,
         "tags": [doc.tag],
-        "operationId": f"{doc.method.lower()}_{doc.tag}_{re.sub(r'[^a-z]+', '_', doc.rule.lower()).strip('_')}",
+        "operationId": f"{doc.method.lower()}_{doc.tag}_{re.sub(r'[^a-z]+', '_', plain_rule.lower()).strip('_')}",
         "responses": {},
     }
     params = [
@@ -70,14 +73,18 @@ def _operation(doc: RouteDoc) -> dict:
 
 def build_spec(base_url: str) -> dict:
     """Build the OpenAPI document of every declared route."""
+    marshmallow_plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Xining highland produce traceability API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow_plugin],
         info={"description": "Register batches, follow them through the chain and read their certificates."},
         servers=[{"url": base_url}],
     )
+    # Decimals travel as strings ("500.5"), so that no client turns them into binary floats.
+    for decimal_field in (Quantity, PlainDecimal):
+        marshmallow_plugin.map_to_openapi_type(decimal_field, "string", "decimal")
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
     statuses = sorted({s for doc in ROUTES for s in error_statuses(doc)})

@@ -19,6 +19,7 @@ from supply.services.errors import ServiceError
 from supply.services.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -50,8 +51,12 @@ class ApiError(ServiceError):
         self.status = status
 
 
+class NonFiniteNumber(ValueError):
+    """NaN or Infinity in a body: Python's json reads them, JSON (RFC 8259) has no such numbers."""
+
+
 def _reject_constant(name: str):
-    raise ValueError(name)
+    raise NonFiniteNumber(name)
 
 
 def json_body() -> dict:
@@ -60,11 +65,25 @@ def json_body() -> dict:
         raise ApiError(415, N_("Send the body as application/json."))
     try:
         data = json.loads(request.get_data(cache=True) or b"", parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except NonFiniteNumber as exc:
+        raise ApiError(400, N_("The body is not valid JSON: NaN and Infinity are not JSON numbers.")) from exc
+    # RecursionError: absurdly deep nesting; ArithmeticError: a number whose exponent Decimal cannot hold.
+    except (ValueError, RecursionError, ArithmeticError) as exc:
         raise ApiError(400, N_("The body is not valid JSON.")) from exc
     if not isinstance(data, dict):
         raise ApiError(400, N_("The body must be a JSON object."))
     return data
+
+
+def _names_nothing(path_value) -> bool:
+    """Tell whether a path value cannot name any record (and would make the database raise if looked up).
+
+    No key holds a NUL, which PostgreSQL refuses even to compare; no id exceeds PostgreSQL's 32-bit serial,
+    and larger numbers make PostgreSQL (and beyond 64 bits SQLite's driver) raise.
+    """
+    if isinstance(path_value, str):
+        return "\x00" in path_value
+    return isinstance(path_value, int) and not 0 <= path_value <= MAX_ID
 
 
 def authenticate():
@@ -87,6 +106,8 @@ def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=No
         def view(**kwargs):
             if auth:
                 kwargs["actor"] = authenticate()
+            if any(_names_nothing(value) for value in kwargs.values()):
+                raise ApiError(404, N_("Not found."))
             if query is not None:
                 kwargs["args"] = query().load(request.args.to_dict())
             if body is not None:

@@ -39,7 +39,8 @@ class BatchCreateSchema(BaseSchema):
 
     @validates("lot_code")
     def _check_lot_code(self, value: str | None, **kwargs) -> None:
-        if value is not None and not is_valid_lot_code(value):
+        # Empty means "not given": a code is generated (see _lot_code_empty).
+        if value and not is_valid_lot_code(value):
             raise ValidationError(
                 N_("Use 1 to 20 characters of the GS1 set: letters, digits and !\"%&'()*+,-./:;<=>?_ (no spaces).")
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from decimal import InvalidOperation
 
@@ -19,14 +20,26 @@ from supply.units import MAX_QUANTITY
 from supply.units import QUANTITY_PLACES
 
 CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,31}$"
+# Control characters other than tab and line breaks (PostgreSQL refuses NUL), and lone UTF-16 surrogates
+# (a JSON "\ud800" escape), which no database can store.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# A number written as text: ASCII digits only (Decimal also reads "1_000" and full-width digits), or the
+# special values, which marshmallow refuses with its own message.
+NUMBER_TEXT = re.compile(r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|[+-]?s?nan|[+-]?inf(?:inity)?)\s*",
+                         re.ASCII | re.IGNORECASE)
 
 
 class BaseSchema(Schema):
-    """Refuse unknown fields; order output as declared."""
+    """Refuse unknown fields; order output as declared; `partial = True` in Meta makes a schema of changes."""
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        # marshmallow reads `partial` only as an argument, never from Meta.
+        kwargs.setdefault("partial", getattr(self.Meta, "partial", None))
+        super().__init__(*args, **kwargs)
 
 
 def text(max_length: int, required: bool = False, **kwargs) -> fields.String:
@@ -52,12 +65,28 @@ def choice(choices, **kwargs) -> fields.String:
     return fields.String(validate=validate.OneOf(choices, error=N_("Not one of the allowed values.")), **kwargs)
 
 
-class Trimmed(fields.String):
+class Text(fields.String):
+    """A string a database can store: no control characters but tab and line breaks, no lone surrogates."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if UNSTORABLE.search(result):
+            raise ValidationError(N_("Contains control characters or invalid Unicode."))
+        return result
+
+
+class Trimmed(Text):
     """A string with surrounding whitespace removed."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
         return result.strip()
+
+
+def check_number_text(value) -> None:
+    """Refuse a number sent as text unless written with ASCII digits (or as a special value)."""
+    if isinstance(value, str) and (len(value) > 40 or not NUMBER_TEXT.fullmatch(value)):
+        raise ValidationError(N_("Not a valid number."))
 
 
 class Quantity(fields.Decimal):
@@ -69,8 +98,7 @@ class Quantity(fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or isinstance(value, float):
             raise ValidationError(N_("Not a valid number."))
-        if isinstance(value, str) and len(value) > 40:
-            raise ValidationError(N_("Not a valid number."))
+        check_number_text(value)
         try:
             result = super()._deserialize(value, attr, data, **kwargs)
         except InvalidOperation as exc:
@@ -100,6 +128,12 @@ class LocalDateTime(fields.DateTime):
 
 class PlainDecimal(fields.Decimal):
     """A decimal written out as a JSON string without trailing zeros."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError(N_("Not a valid number."))
+        check_number_text(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
@@ -131,9 +165,9 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
 class ErrorSchema(Schema):
     """The one error shape of the API."""
 
-    code = fields.Integer(metadata={"example": 422})
-    status = fields.String(metadata={"example": "Unprocessable Entity"})
-    message = fields.String()
+    code = fields.Integer(required=True, metadata={"example": 422})
+    status = fields.String(required=True, metadata={"example": "Unprocessable Entity"})
+    message = fields.String(required=True)
     errors = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),

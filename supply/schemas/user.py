@@ -9,6 +9,7 @@ from supply.models.user import ROLES
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import LocalDateTime
 from supply.schemas.common import PageQuerySchema
+from supply.schemas.common import Text
 from supply.schemas.common import Trimmed
 from supply.schemas.common import choice
 from supply.schemas.common import code_field
@@ -18,7 +19,7 @@ from supply.services.errors import N_
 
 def password_field(**kwargs) -> fields.String:
     """A password of 8 to 128 characters."""
-    return fields.String(
+    return Text(
         validate=validate.Length(min=8, max=128, error=N_("Use 8 to 128 characters.")),
         load_only=True,
         **kwargs,
@@ -77,8 +78,20 @@ class UserFilterSchema(PageQuerySchema):
 class TokenRequestSchema(BaseSchema):
     """Credentials exchanged for an API token."""
 
-    email = Trimmed(required=True, validate=validate.Length(min=1, max=254, error=N_("At most {max} characters.")))
-    password = fields.String(required=True, validate=validate.Length(max=128, error=N_("At most {max} characters.")))
+    email = Trimmed(
+        required=True,
+        validate=[
+            validate.Length(min=1, error=N_("This field may not be empty.")),
+            validate.Length(max=254, error=N_("At most {max} characters.")),
+        ],
+    )
+    password = Text(
+        required=True,
+        validate=[
+            validate.Length(min=1, error=N_("This field may not be empty.")),
+            validate.Length(max=128, error=N_("At most {max} characters.")),
+        ],
+    )
     name = text(100)
 
 

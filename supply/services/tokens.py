@@ -36,6 +36,11 @@ def issue_token(email: str, password: str, name: str = "") -> tuple[str, ApiToke
     user = check_credentials(email, password)
     if user is None:
         raise BadCredentials(N_("Wrong email or password."))
+    return create_token(user, name)
+
+
+def create_token(user: User, name: str = "") -> tuple[str, ApiToken]:
+    """Create a token for a user already identified; return the secret (shown once) and its record."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.atomic():
         token = ApiToken.create(user=user, name=name, token_hash=_digest(raw), prefix=raw[:8])

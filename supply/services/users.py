@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from peewee import JOIN
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -96,9 +97,12 @@ def update_user(actor: User, user_id: int, data: dict) -> User:
 
 def get_user(actor: User, user_id: int) -> User:
     """Return a user the actor may see: admins see all, others their own party's users."""
-    user = User.select(User, Party).join(Party, on=(User.party == Party.id), join_type="LEFT OUTER").where(
-        User.id == user_id
-    ).get_or_none()
+    user = (
+        User.select(User, Party)
+        .join(Party, JOIN.LEFT_OUTER, on=(User.party == Party.id))
+        .where(User.id == user_id)
+        .get_or_none()
+    )
     if user is None:
         raise NotFound(N_("No user with this id."))
     if not (permissions.is_admin(actor) or user.id == actor.id or permissions.acts_for(actor, user.party_id)):
@@ -110,7 +114,7 @@ def list_users(actor: User, filters: dict):
     """Return the query of users the actor may see, matching the filters."""
     query = (
         User.select(User, Party)
-        .join(Party, on=(User.party == Party.id), join_type="LEFT OUTER")
+        .join(Party, JOIN.LEFT_OUTER, on=(User.party == Party.id))
         .order_by(User.email)
     )
     if not permissions.is_admin(actor):
