@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from marshmallow import ValidationError
 
+from supply import demo
 from supply.db import connection
 from supply.migrate import apply_migrations
-from supply.models import Batch
 from supply.models.user import ROLES
 from supply.schemas.user import UserCreateSchema
 from supply.services import chain
@@ -58,18 +60,25 @@ def register_cli(app: Flask) -> None:
         raise SystemExit(1)
 
     @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="Do nothing when batches exist already.")
+    @click.option("--if-empty", is_flag=True, help="When the database holds data, only print the saved demo logins.")
     def seed_demo_command(if_empty: bool) -> None:
-        """Load the Xining demo data and print the demo logins."""
-        from supply.demo import DEMO_LOGINS
-        from supply.demo import seed_demo
-
+        """Load the Xining demo data and print the demo logins (saved in instance/demo_logins.txt)."""
+        logins_file = Path(app.instance_path) / demo.LOGINS_FILE
         with connection():
-            if if_empty and Batch.select().exists():
+            if if_empty and demo.has_data():
                 click.echo("The database holds data already; demo data not loaded.")
-            else:
-                counts = seed_demo()
-                click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
-        click.echo("Demo logins (email / password / role):")
-        for email, password, role in DEMO_LOGINS:
-            click.echo(f"  {email:32} {password:16} {role}")
+                if logins_file.exists():
+                    click.echo(f"Saved demo logins ({logins_file}):")
+                    click.echo(logins_file.read_text(encoding="utf-8"), nl=False)
+                else:
+                    click.echo(f"No saved demo logins at {logins_file}.")
+                return
+            passwords = demo.generate_passwords()
+            try:
+                counts = demo.seed_demo(passwords)
+            except ServiceError as exc:
+                raise click.ClickException(exc.message) from exc
+        demo.save_logins(logins_file, passwords)
+        click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+        click.echo(f"Saved the demo logins to {logins_file} (readable by you only).")
+        click.echo(demo.logins_text(passwords), nl=False)

@@ -1,0 +1,110 @@
+"""Browser fixtures: a live server over its own database, and Debian's Chromium driven by playwright."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from supply import create_app
+from supply import demo
+from supply.db import db
+from supply.db import open_database
+from supply.migrate import apply_migrations
+
+CHROMIUM = Path("/usr/bin/chromium")
+NO_CHROMIUM = f"Browser tests skipped: no Chromium found at {CHROMIUM} (apt-get install -y chromium)"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 360, "height": 640}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Skip every browser test, saying why, when the system Chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+@dataclass
+class LiveServer:
+    """A running app: its base URL, the app (to translate expected messages) and the demo passwords by email."""
+
+    url: str
+    app: Flask
+    demo_passwords: dict[str, str]
+
+
+def _live_app(database_url: str) -> Flask:
+    instance = tempfile.mkdtemp(prefix="supply-live-")
+    os.environ["SUPPLY_INSTANCE_PATH"] = instance
+    try:
+        return create_app({"DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True,
+                           "PUBLIC_BASE_URL": "https://trace.example.cn"})
+    finally:
+        os.environ.pop("SUPPLY_INSTANCE_PATH", None)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """Serve the app from a thread over a fresh migrated SQLite file holding the demo data.
+
+    The models reach the database through the global proxy, so it points at the live database while this module
+    runs (the test thread writes fixtures there too) and goes back to whatever the session had bound before.
+    """
+    previous = db.obj
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
+    database = open_database(url)
+    database._supply_url = url
+    db.initialize(database)
+    try:
+        passwords = demo.generate_passwords()
+        with db.connection_context():
+            apply_migrations()
+            demo.seed_demo(passwords)
+        app = _live_app(url)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, demo_passwords=passwords)
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
+    finally:
+        db.initialize(previous)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Launch the system Chromium headless once for the module."""
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh phone-sized page (360 x 640, Simplified Chinese) with no cookies."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(15000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
