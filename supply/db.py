@@ -32,7 +32,9 @@ class BaseModel(Model):
 def open_database(url: str):
     """Connect a peewee database for the given URL (sqlite:///... or postgresql://...)."""
     if url.startswith("sqlite"):
-        database = connect(url, pragmas=SQLITE_PRAGMAS)
+        # BEGIN IMMEDIATE: a writing transaction takes the write lock at its start, so two writers queue
+        # (busy_timeout) instead of one failing when it upgrades a read lock.
+        database = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     elif "+pool" in url.split("://", 1)[0]:
         database = connect(url, max_connections=32, stale_timeout=300)
     else:
@@ -54,6 +56,11 @@ def connection():
 def is_sqlite() -> bool:
     """Tell whether the bound database is SQLite."""
     return isinstance(db.obj, SqliteDatabase)
+
+
+def for_update(query):
+    """Lock the selected rows until the transaction ends (SQLite's IMMEDIATE transaction already serialises)."""
+    return query if is_sqlite() else query.for_update()
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from supply.services.errors import N_
 
-NUMBERED_MESSAGES = (N_("At most {n} characters."),)
+NUMBERED_MESSAGES = (
+    N_("At most {n} characters."),
+    N_("Give between {n} and {n} items."),
+    N_("At most {n} source lots."),
+)
 
 # marshmallow's own messages, so that they are in the catalogue too.
 MARSHMALLOW_MESSAGES = (

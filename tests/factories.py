@@ -11,6 +11,7 @@ from supply.identifiers import USCC_CHARS
 from supply.identifiers import new_public_token
 from supply.identifiers import uscc_check_char
 from supply.models import Batch
+from supply.models import Holding
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
@@ -87,7 +88,10 @@ def make_batch(site: Site | None = None, product: Product | None = None, **overr
                   quantity=quantity, on_hand=quantity, unit=product.unit,
                   produced_on=datetime.date(2026, 7, 15))
     fields.update(overrides)
-    return Batch.create(**fields)
+    batch = Batch.create(**fields)
+    if batch.on_hand and batch.site_id:
+        Holding.create(batch=batch, party=batch.holder_id, site=batch.site_id, on_hand=batch.on_hand)
+    return batch
 
 
 def token_for(user: User) -> str:

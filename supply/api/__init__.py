@@ -5,8 +5,11 @@ from supply.api import batches
 from supply.api import openapi
 from supply.api import parties
 from supply.api import products
+from supply.api import shipments
 from supply.api import sites
+from supply.api import transformations
 from supply.api import users
 from supply.api.routing import bp
 
-__all__ = ["auth", "batches", "bp", "openapi", "parties", "products", "sites", "users"]
+__all__ = ["auth", "batches", "bp", "openapi", "parties", "products", "shipments", "sites", "transformations",
+           "users"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import validate
 from marshmallow import validates
 from marshmallow import validates_schema
 
@@ -36,6 +37,16 @@ class BatchCreateSchema(BaseSchema):
     field_name = text(100)
     ear_tag = Trimmed(load_default=None, allow_none=True)
     notes = text(2000)
+    source_lots = fields.List(
+        Trimmed(validate=validate.Length(min=1, max=20, error=N_("Not a lot code."))),
+        load_default=list,
+        validate=validate.Length(max=50, error=N_("At most {max} source lots.")),
+        metadata={"description": "Lots this batch comes from (seedlings, parent animals)."},
+    )
+    planting = Trimmed(
+        load_default=None, allow_none=True, validate=validate.Length(max=20, error=N_("At most {max} characters.")),
+        metadata={"description": "Code of the planting at this site the harvest comes from."},
+    )
 
     @validates("lot_code")
     def _check_lot_code(self, value: str | None, **kwargs) -> None:

@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
+from supply.clock import LOCAL_TZ
 from supply.clock import local_today
 from supply.clock import to_local
 from supply.services.errors import N_
@@ -92,8 +93,9 @@ def check_number_text(value) -> None:
 class Quantity(fields.Decimal):
     """A positive decimal quantity with at most three decimal places, never a float."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, allow_zero: bool = False, **kwargs) -> None:
         super().__init__(allow_nan=False, **kwargs)
+        self.allow_zero = allow_zero
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or isinstance(value, float):
@@ -103,8 +105,8 @@ class Quantity(fields.Decimal):
             result = super()._deserialize(value, attr, data, **kwargs)
         except InvalidOperation as exc:
             raise ValidationError(N_("Not a valid number.")) from exc
-        if result <= 0:
-            raise ValidationError(N_("Must be greater than 0."))
+        if result < 0 or (result == 0 and not self.allow_zero):
+            raise ValidationError(N_("Must not be negative.") if self.allow_zero else N_("Must be greater than 0."))
         if result > MAX_QUANTITY:
             raise ValidationError(N_("Must be at most 100,000,000."))
         if -result.as_tuple().exponent > QUANTITY_PLACES and result != result.quantize(Decimal("0.001")):
@@ -179,3 +181,26 @@ def not_in_future(value: datetime.date) -> None:
     """Refuse a date after today in Asia/Shanghai."""
     if value > local_today():
         raise ValidationError(N_("The date may not be in the future."))
+
+
+class EventTime(fields.AwareDateTime):
+    """An ISO 8601 time; without an offset it is read as Asia/Shanghai. Not more than a day ahead."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(default_timezone=LOCAL_TZ, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) > 40:
+            raise ValidationError(N_("Not a valid datetime."))
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if result - datetime.datetime.now(datetime.UTC) > datetime.timedelta(days=1):
+            raise ValidationError(N_("The time may not be in the future."))
+        return result
+
+
+def temperature(**kwargs) -> PlainDecimal:
+    """A temperature in degrees Celsius with one decimal, between -60 and 60."""
+    return PlainDecimal(
+        load_default=None, allow_none=True, allow_nan=False, places=1,
+        validate=validate.Range(min=-60, max=60, error=N_("Out of range.")), **kwargs,
+    )

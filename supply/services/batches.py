@@ -9,11 +9,14 @@ from supply.db import db
 from supply.identifiers import new_lot_code
 from supply.identifiers import new_public_token
 from supply.models import Batch
+from supply.models import Event
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
+from supply.services import genealogy
 from supply.services import permissions
+from supply.services import stock
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
@@ -57,6 +60,8 @@ def register_batch(actor: User, data: dict) -> Batch:
         data["unit"] = data.get("unit") or product.unit
         _check_quantity_and_tag(product, data)
         lot_code = data.pop("lot_code", None)
+        source_lots = data.pop("source_lots", None) or []
+        planting = data.pop("planting", None)
         if lot_code and Batch.select().where(Batch.lot_code == lot_code).exists():
             raise Conflict.field("lot_code", N_("This lot code is taken."))
         fields = dict(
@@ -69,14 +74,17 @@ def register_batch(actor: User, data: dict) -> Batch:
             created_by=actor,
             **data,
         )
-        batch = _create_with_codes(fields, lot_code, LOT_PREFIXES[product.category])
-        record_commissioning(actor, batch, site)
+        batch = create_with_codes(fields, lot_code, LOT_PREFIXES[product.category])
+        stock.put(batch, site.party, site, batch.quantity)
+        sources = genealogy.resolve_sources(source_lots, planting, site)
+        event = record_commissioning(actor, batch, site, sources)
+        genealogy.link_sources(batch, event, sources)
         return batch
 
 
-def record_commissioning(actor: User | None, batch: Batch, site: Site) -> None:
+def record_commissioning(actor: User | None, batch: Batch, site: Site, sources=()) -> Event:
     """Log a registration as the EPCIS commissioning event (ObjectEvent ADD) that starts the batch's chain."""
-    record_event(
+    return record_event(
         event_type="ObjectEvent",
         action="ADD",
         biz_step="commissioning",
@@ -85,11 +93,17 @@ def record_commissioning(actor: User | None, batch: Batch, site: Site) -> None:
         site=site,
         recorded_by=actor,
         lines=[Line(batch, "object", batch.quantity, batch.unit)],
-        data={"produced_on": batch.produced_on.isoformat(), "field_name": batch.field_name, "ear_tag": batch.ear_tag},
+        data={
+            "produced_on": batch.produced_on.isoformat(),
+            "field_name": batch.field_name,
+            "ear_tag": batch.ear_tag,
+            "sources": [source.describe() for source in sources],
+        },
     )
 
 
-def _create_with_codes(fields: dict, lot_code: str | None, prefix: str) -> Batch:
+def create_with_codes(fields: dict, lot_code: str | None, prefix: str) -> Batch:
+    """Create a batch with the given lot code, or a generated one (retrying on the rare collision)."""
     for _ in range(LOT_CODE_ATTEMPTS):
         code = lot_code or new_lot_code(prefix, fields["produced_on"])
         try:

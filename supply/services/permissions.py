@@ -53,6 +53,14 @@ def require_can_register_at(actor: User, site: Site) -> None:
         raise Forbidden.field("site", N_("This site belongs to another party."))
 
 
+def require_acts_at(actor: User, site: Site, field: str = "site") -> None:
+    """Refuse to record goods moving at a site of another party, or by a role that does not handle goods."""
+    if actor.role not in REGISTERING_ROLES:
+        raise Forbidden(N_("Your role may not record movements of goods."))
+    if not is_admin(actor) and not acts_for(actor, site.party_id):
+        raise Forbidden.field(field, N_("This site belongs to another party."))
+
+
 def require_sees_batch(actor: User, origin_party_id: int, holder_id: int) -> None:
     """Refuse to show a batch to a user of a party that neither started nor holds it."""
     if reads_everything(actor) or acts_for(actor, origin_party_id) or acts_for(actor, holder_id):
