@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
 
 import pytest
 from playhouse.migrations import Runner
@@ -14,24 +12,11 @@ from playhouse.schema_diff import diff_models
 from supply.db import open_database
 from supply.migrate import MIGRATIONS_DIR
 from supply.models import MODELS
+from tests.live import admin_connection
+from tests.live import with_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 HISTORY_TABLE = "schema_migration"
-
-
-def _with_database(url: str, name: str) -> str:
-    """Return the URL of another database on the same PostgreSQL server."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def _admin_connection():
-    """Open an autocommit connection to the test server (CREATE/DROP DATABASE refuse a transaction)."""
-    import psycopg
-
-    parts = urlsplit(TEST_DATABASE_URL)
-    plain = urlunsplit(("postgresql", parts.netloc, parts.path, parts.query, parts.fragment))
-    return psycopg.connect(plain, autocommit=True)
 
 
 @pytest.fixture()
@@ -49,9 +34,9 @@ def empty_postgres():
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL migration check needs a server")
     name = f"supply_migrate_check_{uuid.uuid4().hex[:12]}"
-    with _admin_connection() as conn:
+    with admin_connection() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    database = open_database(_with_database(TEST_DATABASE_URL, name))
+    database = open_database(with_database(TEST_DATABASE_URL, name))
     database.connect()
     try:
         yield database
@@ -59,7 +44,7 @@ def empty_postgres():
         database.close()
         if hasattr(database, "close_all"):
             database.close_all()
-        with _admin_connection() as conn:
+        with admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -25,9 +25,16 @@ def openapi_path(rule: str) -> str:
     return "/api/v1" + RULE_PARAM.sub(r"{\2}", rule)
 
 
+def retriable(doc: RouteDoc) -> bool:
+    """Tell whether a route takes an Idempotency-Key (authenticated POSTs)."""
+    return doc.method == "POST" and doc.auth
+
+
 def error_statuses(doc: RouteDoc) -> list[int]:
     """Return every error status a route can answer with."""
     statuses = set(doc.errors)
+    if retriable(doc):
+        statuses |= {400, 409}
     if doc.auth:
         statuses |= {401, 403}
     if doc.body is not None:
@@ -54,6 +61,10 @@ def _operation(doc: RouteDoc) -> dict:
     ]
     if doc.query is not None:
         params.append({"in": "query", "schema": doc.query})
+    if retriable(doc):
+        params.append({"in": "header", "name": "Idempotency-Key", "required": False,
+                       "description": "Send the same key when retrying: the first response is replayed.",
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 100}})
     if params:
         operation["parameters"] = params
     if doc.body is not None:

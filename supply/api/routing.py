@@ -9,11 +9,14 @@ from dataclasses import field
 from decimal import Decimal
 
 from flask import Blueprint
+from flask import Response
 from flask import g
 from flask import jsonify
+from flask import make_response
 from flask import request
 from marshmallow import Schema
 
+from supply.api import idempotency
 from supply.services.errors import N_
 from supply.services.errors import ServiceError
 from supply.services.tokens import user_for_token
@@ -112,16 +115,24 @@ def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=No
                 kwargs["args"] = query().load(request.args.to_dict())
             if body is not None:
                 kwargs["data"] = body().load(json_body())
-            result = fn(**kwargs)
-            if isinstance(result, tuple | list) or not isinstance(result, dict):
-                return result
-            return jsonify(result), status
+            if method == "POST" and auth and idempotency.HEADER in request.headers:
+                return idempotency.run_once(kwargs["actor"], lambda: _answer(fn(**kwargs), status))
+            return _answer(fn(**kwargs), status)
 
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
         ROUTES.append(RouteDoc(rule, method, summary, tag, body, query, response, status, errors, auth, content_type))
         return view
 
     return decorator
+
+
+def _answer(result, status: int) -> Response:
+    """Turn what a view returned into a response (a dict becomes JSON with the route's status)."""
+    if isinstance(result, dict):
+        response = jsonify(result)
+        response.status_code = status
+        return response
+    return make_response(result)
 
 
 def page_json(page, dump) -> dict:
