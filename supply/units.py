@@ -53,3 +53,8 @@ def is_counted(unit: str) -> bool:
 def unece_code(unit: str) -> str:
     """Return the UN/ECE Recommendation 20 code of a unit."""
     return UNITS[unit][0]
+
+
+def quantity_text(value: Decimal | None) -> str | None:
+    """Write a decimal without trailing zeros or exponent ("10", "2.5"), as event data keeps it."""
+    return None if value is None else format(Decimal(value).normalize(), "f")

@@ -2,6 +2,7 @@
 
 from supply.api import auth
 from supply.api import batches
+from supply.api import events
 from supply.api import openapi
 from supply.api import parties
 from supply.api import products
@@ -11,5 +12,5 @@ from supply.api import transformations
 from supply.api import users
 from supply.api.routing import bp
 
-__all__ = ["auth", "batches", "bp", "openapi", "parties", "products", "shipments", "sites", "transformations",
+__all__ = ["auth", "batches", "bp", "events", "openapi", "parties", "products", "shipments", "sites", "transformations",
            "users"]

@@ -10,8 +10,11 @@ from supply.identifiers import new_lot_code
 from supply.identifiers import new_public_token
 from supply.models import Batch
 from supply.models import Event
+from supply.models import Holding
 from supply.models import Party
 from supply.models import Product
+from supply.models import Shipment
+from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
 from supply.services import genealogy
@@ -139,15 +142,28 @@ def get_batch(actor: User, lot_code: str) -> Batch:
     batch = query.where(Batch.lot_code == lot_code).get_or_none()
     if batch is None:
         raise NotFound(N_("No batch with this lot code."))
-    permissions.require_sees_batch(actor, batch.origin_party_id, batch.holder_id)
+    permissions.require_sees_batch(
+        actor, batch.origin_party_id, batch.holder_id,
+        handled=lambda: Batch.select().where(Batch.id == batch.id, Batch.id.in_(handled_by(actor.party_id))).exists(),
+    )
     return batch
+
+
+def handled_by(party_id: int):
+    """Return a subquery of the batches a party holds or held (some or all), or was sent."""
+    held = Holding.select(Holding.batch).where(Holding.party == party_id)
+    sent_to = ShipmentLine.select(ShipmentLine.batch).join(Shipment).where(Shipment.receiver == party_id)
+    return held | sent_to
 
 
 def list_batches(actor: User, filters: dict):
     """Return the query of batches the actor may see that match the filters, newest first."""
     query, origin, origin_site, holder = _with_relations()
     if not permissions.reads_everything(actor):
-        query = query.where((Batch.origin_party == actor.party_id) | (Batch.holder == actor.party_id))
+        query = query.where(
+            (Batch.origin_party == actor.party_id) | (Batch.holder == actor.party_id)
+            | Batch.id.in_(handled_by(actor.party_id))
+        )
     if filters.get("product"):
         query = query.where(Product.code == filters["product"])
     if filters.get("category"):

@@ -61,9 +61,14 @@ def require_acts_at(actor: User, site: Site, field: str = "site") -> None:
         raise Forbidden.field(field, N_("This site belongs to another party."))
 
 
-def require_sees_batch(actor: User, origin_party_id: int, holder_id: int) -> None:
-    """Refuse to show a batch to a user of a party that neither started nor holds it."""
+def require_sees_batch(actor: User, origin_party_id: int, holder_id: int, handled=lambda: False) -> None:
+    """Refuse to show a batch to a user of a party that neither started, holds nor ever handled it.
+
+    `handled` tells (lazily: it costs a query) whether the actor's party held or was sent part of the batch.
+    """
     if reads_everything(actor) or acts_for(actor, origin_party_id) or acts_for(actor, holder_id):
+        return
+    if actor.party_id is not None and handled():
         return
     raise Forbidden(N_("This batch belongs to another party."))
 

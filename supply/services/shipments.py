@@ -26,6 +26,7 @@ from supply.services.events import Line
 from supply.services.events import record_event
 from supply.services.lookup import party_by_code
 from supply.services.lookup import site_by_code
+from supply.units import quantity_text
 
 
 def _new_code() -> str:
@@ -152,7 +153,7 @@ def receive_shipment(actor: User, code: str, data: dict) -> Shipment:
                 stock.put(batches[line.batch_id], shipment.receiver, site, received)
             lines.append(Line(batches[line.batch_id], "object", received, line.unit))
             if loss:
-                losses.append({"lot": lot, "quantity": str(loss), "reason": line.loss_reason})
+                losses.append({"lot": lot, "quantity": quantity_text(loss), "reason": line.loss_reason})
         event = record_event(
             event_type="ObjectEvent", action="OBSERVE", biz_step="receiving", disposition="in_progress",
             party=shipment.receiver, site=site, recorded_by=actor, lines=lines,
@@ -173,7 +174,7 @@ def _temperatures(data: dict, shipment: Shipment) -> dict | None:
         return None
     if low is not None and high is not None and low > high:
         raise Invalid.field("temperature_max", N_("The highest temperature is below the lowest."))
-    return {"min": str(low) if low is not None else None, "max": str(high) if high is not None else None,
+    return {"min": quantity_text(low), "max": quantity_text(high),
             "from": shipment.departed_at.isoformat() + "Z", "to": utcnow().isoformat() + "Z"}
 
 

@@ -26,6 +26,7 @@ from supply.services.lookup import product_by_code
 from supply.services.lookup import site_by_code
 from supply.services.shipments import batches_by_lot
 from supply.units import LOT_PREFIXES
+from supply.units import quantity_text
 from supply.units import unit_fits
 
 BIZ_STEPS = {"repack": "repackaging", "planting": "planting"}
@@ -72,14 +73,15 @@ def _check_balance(inputs: list[tuple[Batch, Decimal]], outputs: list[dict], los
     if len(units) == 1:
         if outputs and made + loss != used:
             raise Invalid.field("outputs", N_("Outputs plus loss must equal the inputs used."))
-        return {"mode": "same_unit", "used": str(used), "made": str(made), "loss": str(loss)}
+        return {"mode": "same_unit", "used": quantity_text(used), "made": quantity_text(made),
+                "loss": quantity_text(loss)}
     made_by_unit: dict[str, Decimal] = {}
     for output in outputs:
         made_by_unit[output["unit"]] = made_by_unit.get(output["unit"], Decimal(0)) + output["quantity"]
     return {
         "mode": "unit_change",
-        "yield": [{"unit": unit, "quantity": str(q)} for unit, q in sorted(made_by_unit.items())],
-        "used": [{"lot": b.lot_code, "quantity": str(q), "unit": b.unit} for b, q in inputs],
+        "yield": [{"unit": unit, "quantity": quantity_text(q)} for unit, q in sorted(made_by_unit.items())],
+        "used": [{"lot": b.lot_code, "quantity": quantity_text(q), "unit": b.unit} for b, q in inputs],
     }
 
 
