@@ -14,6 +14,7 @@ from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
+from supply.services.observations import record_storing
 from supply.services.shipments import create_shipment
 from tests.api_helpers import API
 from tests.api_helpers import assert_error
@@ -142,6 +143,7 @@ def _body_routes(world: dict) -> dict:
     shipment = create_shipment(world["producer"], {
         "from_site": world["site"].code, "to_party": world["other_site"].party.code,
         "lines": [{"lot": batch.lot_code, "quantity": Decimal("5")}]})
+    event = record_storing(world["producer"], {"lot": batch.lot_code, "site": world["site"].code})
     return {
         ("POST", "/auth/tokens"): ("/auth/tokens", {"email": world["producer"].email, "password": "x" * 10}),
         ("POST", "/parties"): ("/parties", party_body()),
@@ -161,6 +163,11 @@ def _body_routes(world: dict) -> dict:
         ("POST", "/shipments/<code>/receive"): (f"/shipments/{shipment.code}/receive",
                                                 {"site": world["other_site"].code, "temperature_min": "2"}),
         ("POST", "/shipments/<code>/cancel"): (f"/shipments/{shipment.code}/cancel", {"reason": "r"}),
+        ("POST", "/events/<path:event_id>/declare-error"): (f"/events/{event.event_id}/declare-error",
+                                                             {"reason": "did_not_occur", "note": "n"}),
+        ("POST", "/observations/storing"): ("/observations/storing", {
+            "lot": batch.lot_code, "site": world["site"].code, "temperature_min": "1", "temperature_max": "4",
+            "interval_start": "2026-07-01T08:00:00+08:00", "interval_end": "2026-07-02T08:00:00+08:00"}),
         ("POST", "/transformations"): ("/transformations", {
             "kind": "split", "site": world["site"].code, "inputs": [{"lot": batch.lot_code, "quantity": "2"}],
             "outputs": [{"quantity": "1"}, {"quantity": "1"}], "doc_number": "D2"}),
@@ -189,12 +196,16 @@ ODD_QUERY_VALUES = ["", "%00", "x" * 3000, "%ED%A0%80", "%FF", "-1", "9999999999
 
 @pytest.mark.parametrize("doc", LIST_ROUTES, ids=lambda doc: doc.rule)
 def test_no_odd_query_value_is_a_500(client, world, doc):
+    # A route that looks a record up by a query value (an export of one lot) may answer that it is not there.
+    allowed = (200, 404, 422) if 404 in doc.errors else (200, 422)
     for name in doc.query().fields:
         for value in ODD_QUERY_VALUES:
             response = client.get(f"{API}{doc.rule}?{name}={value}", headers=world["headers"])
-            assert response.status_code in (200, 422), (name, value, response.json)
+            assert response.status_code in allowed, (name, value, response.json)
             if response.status_code == 422:
                 assert_error(response, 422, name)
+            elif response.status_code == 404:
+                assert_error(response, 404)
 
 
 ODD_PATH_VALUES = ["%00", "x" * 3000, "%FF", "%ED%A0%80", "%20", "..", "a%2Fb", "-1", "1.5", "99999999999999999999"]
