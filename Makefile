@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 CHROMIUM := /usr/bin/chromium
 NO_CHROMIUM := Browser tests skipped: no Chromium found at $(CHROMIUM) (apt-get install -y chromium)
 
-.PHONY: run test translations clean
+.PHONY: run test bench translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: translations
 	@status=0; $(BIN)/pytest -q || status=$$?; \
 	[ -x $(CHROMIUM) ] || echo "$(NO_CHROMIUM)"; \
 	exit $$status
+
+# The benchmark (bench/run.py): generates a season into PostgreSQL on first use (minutes), then measures it.
+# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--database-url sqlite:////tmp/bench.sqlite --batches 5000".
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Removes the environment and caches, never instance/ (the demo database and the secret key live there).
 clean:

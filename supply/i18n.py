@@ -1,4 +1,4 @@
-"""Languages: Simplified Chinese by default, English by choice; the choice is remembered in a cookie."""
+"""Languages: Simplified Chinese by default, English or (on public pages) Traditional Chinese by choice, in a cookie."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from flask_babel import get_locale
 from flask_babel import gettext
 
 LANG_COOKIE = "lang"
+# The blueprints whose every string has a Traditional Chinese translation; elsewhere zh_Hant reads Simplified.
+TRADITIONAL_AREAS = frozenset({"public", "digital_link"})
+TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -20,13 +23,22 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
-        return chosen
+        return _readable(chosen)
     if request.path.startswith("/api/"):
         return "en"
-    best = request.accept_languages.best_match(["zh-Hans", "zh-CN", "zh", "en"])
+    best = request.accept_languages.best_match(["zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en"])
     if best and best.startswith("en"):
         return "en"
+    if best in TRADITIONAL_TAGS and "zh_Hant" in languages:
+        return _readable("zh_Hant")
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _readable(locale: str) -> str:
+    """Read Traditional Chinese as Simplified on pages not yet translated into it (rather than as English)."""
+    if locale == "zh_Hant" and request.blueprint not in TRADITIONAL_AREAS:
+        return "zh_Hans"
+    return locale
 
 
 def translate_message(message: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
+from supply.clock import LOCAL_TZ
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
@@ -141,3 +143,11 @@ def test_the_api_answers_409_for_more_than_on_hand(client, coop):
         "outputs": [{"quantity": "50"}, {"quantity": "51"}]})
     assert response.status_code == 409
     assert response.json["errors"]["inputs.0.quantity"][0] == "More than is on hand."
+
+
+def test_an_output_made_late_in_the_evening_is_dated_by_the_local_day(coop):
+    a = register(coop["user"], coop["site"], coop["veg"], "10")
+    evening = datetime.datetime(2026, 7, 3, 22, 30, tzinfo=LOCAL_TZ)
+    outputs = run(coop["user"], "split", coop["site"], [(a, "10")], [{"quantity": "5"}, {"quantity": "5"}],
+                  time=evening)["outputs"]
+    assert {b.produced_on for b in outputs} == {datetime.date(2026, 7, 3)}

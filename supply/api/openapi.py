@@ -71,7 +71,7 @@ def _operation(doc: RouteDoc) -> dict:
         operation["requestBody"] = {"required": True, "content": {doc.content_type: {"schema": doc.body}}}
     ok = {"description": HTTPStatus(doc.status).phrase}
     if doc.response is not None:
-        ok["content"] = {"application/json": {"schema": doc.response}}
+        ok["content"] = {doc.produces: {"schema": doc.response}}
     operation["responses"][str(doc.status)] = ok
     for status in error_statuses(doc):
         operation["responses"][str(status)] = {"$ref": f"#/components/responses/E{status}"}
@@ -79,6 +79,8 @@ def _operation(doc: RouteDoc) -> dict:
         operation["security"] = [{"bearerAuth": []}]
     else:
         operation["security"] = []
+    for key, value in doc.extra.items():
+        operation[key] = {**operation[key], **value} if isinstance(operation.get(key), dict) else value
     return operation
 
 

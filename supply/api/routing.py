@@ -41,6 +41,7 @@ class RouteDoc:
     auth: bool = True
     content_type: str = "application/json"
     extra: dict = field(default_factory=dict)
+    produces: str = "application/json"
 
 
 ROUTES: list[RouteDoc] = []
@@ -101,8 +102,13 @@ def authenticate():
 
 
 def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=None, response=None,
-          status: int = 200, errors: tuple[int, ...] = (), auth: bool = True, content_type: str = "application/json"):
-    """Declare an API route: authenticate, load the body and query with schemas, document it."""
+          status: int = 200, errors: tuple[int, ...] = (), auth: bool = True, content_type: str = "application/json",
+          produces: str = "application/json", extra: dict | None = None):
+    """Declare an API route: authenticate, load the body and query with schemas, document it.
+
+    `produces` is the media type of a successful answer (a view that answers other than JSON returns a Response).
+    `extra` adds to the route's OpenAPI operation (a file upload's requestBody, other success responses).
+    """
 
     def decorator(fn):
         @functools.wraps(fn)
@@ -120,7 +126,8 @@ def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=No
             return _answer(fn(**kwargs), status)
 
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
-        ROUTES.append(RouteDoc(rule, method, summary, tag, body, query, response, status, errors, auth, content_type))
+        ROUTES.append(RouteDoc(rule, method, summary, tag, body, query, response, status, errors, auth, content_type,
+                               produces=produces, extra=extra or {}))
         return view
 
     return decorator

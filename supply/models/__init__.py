@@ -9,18 +9,21 @@ from supply.models.custody import Shipment
 from supply.models.custody import ShipmentLine
 from supply.models.event import Event
 from supply.models.event import EventBatch
+from supply.models.imports import ImportJob
 from supply.models.party import Party
 from supply.models.party import Site
 from supply.models.product import Product
+from supply.models.scans import Scan
 from supply.models.user import ApiToken
 from supply.models.user import User
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
-    Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey,
+    Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
+    Scan,
 ]
 
 __all__ = [
-    "MODELS", "ApiToken", "Batch", "BatchLink", "Event", "EventBatch", "Holding", "IdempotencyKey", "Party",
-    "Planting", "Product", "Shipment", "ShipmentLine", "Site", "User",
+    "MODELS", "ApiToken", "Batch", "BatchLink", "Event", "EventBatch", "Holding", "IdempotencyKey", "ImportJob",
+    "Party", "Planting", "Product", "Scan", "Shipment", "ShipmentLine", "Site", "User",
 ]

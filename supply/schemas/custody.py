@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
+from marshmallow import validates
 
+from supply.identifiers import is_valid_lot_code
 from supply.models.custody import SHIPMENT_STATUSES
 from supply.models.custody import TRANSFORMATION_KINDS
 from supply.schemas.batch import BatchSchema
@@ -133,6 +136,14 @@ class TransformationOutputSchema(BaseSchema):
     unit = choice(tuple(UNITS), load_default=None, allow_none=True)
     field_name = text(100)
     notes = text(2000)
+
+    @validates("lot_code")
+    def _check_lot_code(self, value: str | None, **kwargs) -> None:
+        # The same rule as a registered lot: the code goes into GS1 barcodes and Digital Link addresses.
+        if value and not is_valid_lot_code(value):
+            raise ValidationError(
+                N_("Use 1 to 20 characters of the GS1 set: letters, digits and !\"%&'()*+,-./:;<=>?_ (no spaces).")
+            )
 
 
 class TransformationSchema(BaseSchema):

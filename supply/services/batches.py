@@ -35,7 +35,8 @@ from supply.units import unit_fits
 LOT_CODE_ATTEMPTS = 5
 
 
-def _check_quantity_and_tag(product: Product, data: dict) -> None:
+def check_quantity_and_tag(product: Product, data: dict) -> None:
+    """Refuse a unit, quantity or ear tag that does not fit the product (a live yak is one tagged head)."""
     unit = data["unit"]
     if not unit_fits(product.category, unit):
         raise Invalid.field("unit", N_("This unit does not fit the product category."))
@@ -61,7 +62,7 @@ def register_batch(actor: User, data: dict) -> Batch:
         permissions.require_can_register_at(actor, site)
         product = product_by_code(data.pop("product"), field="product")
         data["unit"] = data.get("unit") or product.unit
-        _check_quantity_and_tag(product, data)
+        check_quantity_and_tag(product, data)
         lot_code = data.pop("lot_code", None)
         source_lots = data.pop("source_lots", None) or []
         planting = data.pop("planting", None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from decimal import Decimal
 
+from supply.clock import LOCAL_TZ
 from supply.clock import local_today
-from supply.clock import to_local
 from supply.db import db
 from supply.identifiers import LOT_ALPHABET
 from supply.models import Batch
@@ -112,7 +113,7 @@ def transform(actor: User, data: dict) -> dict:
             inputs.append((batch, quantity))
         outputs = _outputs(data, [b for b, _ in inputs], kind)
         balance = _check_balance(inputs, outputs, data.get("loss") or Decimal(0))
-        made = [_make_output(actor, site, spec, inputs, kind) for spec in outputs]
+        made = [_make_output(actor, site, spec, inputs, kind, i) for i, spec in enumerate(outputs)]
         event = record_event(
             event_type="TransformationEvent", biz_step=BIZ_STEPS.get(kind, "commissioning"),
             disposition="active", party=site.party, site=site, recorded_by=actor,
@@ -159,22 +160,27 @@ def _outputs(data: dict, inputs: list[Batch], kind: str) -> list[dict]:
     return outputs
 
 
-def _make_output(actor: User, site, spec: dict, inputs: list[tuple[Batch, Decimal]], kind: str) -> Batch:
+def _make_output(actor: User, site, spec: dict, inputs: list[tuple[Batch, Decimal]], kind: str, i: int) -> Batch:
     tags = {b.ear_tag for b, _ in inputs}
     ear_tag = tags.pop() if len(tags) == 1 else None
     product = spec["product"]
     fields = dict(
         product=product, origin_party=site.party, origin_site=site, holder=site.party, site=site,
         quantity=spec["quantity"], on_hand=spec["quantity"], unit=spec["unit"],
-        produced_on=to_local(spec["time"]).date() if spec.get("time") else local_today(),
+        produced_on=output_date(spec.get("time")),
         field_name=spec.get("field_name", ""), notes=spec.get("notes", ""),
         ear_tag=ear_tag if product.category in ("live_yak", "yak_meat") else None, created_by=actor,
     )
     if spec.get("lot_code") and Batch.select().where(Batch.lot_code == spec["lot_code"]).exists():
-        raise Conflict.field("outputs", N_("This lot code is taken."))
+        raise Conflict.field(f"outputs.{i}.lot_code", N_("This lot code is taken."))
     batch = create_with_codes(fields, spec.get("lot_code"), LOT_PREFIXES[product.category])
     stock.put(batch, site.party, site, batch.quantity)
     return batch
+
+
+def output_date(time) -> datetime.date:
+    """Return the production date of a transformation's outputs: its day in Asia/Shanghai, or today."""
+    return time.astimezone(LOCAL_TZ).date() if time else local_today()
 
 
 def _record_planting(event, site) -> Planting:

@@ -7,6 +7,12 @@ from flask import Flask
 from supply.views import account
 from supply.views import admin
 from supply.views import batches
+from supply.views import digital_link
+from supply.views import imports
+from supply.views import label_sheets
+from supply.views import public
+from supply.views import shipments
+from supply.views import transformations
 from supply.views.filters import register_filters
 from supply.views.labels import register_labels
 
@@ -16,5 +22,11 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(batches.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(digital_link.bp)
+    app.register_blueprint(label_sheets.bp)
+    app.register_blueprint(shipments.bp)
+    app.register_blueprint(transformations.bp)
+    app.register_blueprint(imports.bp)
     register_filters(app)
     register_labels(app)

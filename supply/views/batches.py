@@ -19,6 +19,7 @@ from supply.services import batches as batch_service
 from supply.services import parties as party_service
 from supply.services import permissions
 from supply.services import products as product_service
+from supply.views.chain import chain_context
 from supply.views.filters import local_name
 from supply.views.forms import FormResult
 from supply.views.forms import submit
@@ -86,7 +87,7 @@ def register():
 @bp.route("/<path:lot_code>", methods=["GET", "POST"])
 @login_required
 def detail(lot_code: str):
-    """Show a batch; its holder may change the field name and notes."""
+    """Show a batch with its timeline, genealogy and mass balance; its holder may change the field name and notes."""
     batch = batch_service.get_batch(g.user, lot_code)
     form = FormResult()
     values = {"field_name": batch.field_name, "notes": batch.notes}
@@ -104,5 +105,6 @@ def detail(lot_code: str):
         values=values,
         errors=form.errors,
         message=form.message,
+        **chain_context(batch),
     )
     return body, 200 if form.ok else FORM_ERROR_STATUS

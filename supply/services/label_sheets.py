@@ -1,0 +1,74 @@
+"""Printable labels and compliance certificates for a selection of lots the actor may see (two queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from supply.identifiers import is_valid_lot_code
+from supply.models import Batch
+from supply.models import Party
+from supply.models import Product
+from supply.models import Site
+from supply.models import User
+from supply.services.errors import N_
+from supply.services.errors import Invalid
+from supply.services.errors import NotFound
+from supply.services.trace import lots_visible_to
+
+MAX_LOTS = 500
+MAX_QUERY = MAX_LOTS * 21
+FORMATS = ("sheet", "thermal", "certificate")
+SHEET_SIZE = 24
+# The compliance certificate (承诺达标合格证) covers vegetables (with cultivated mushrooms), fruit and live livestock.
+CERTIFIED_CATEGORIES = ("vegetable", "mushroom", "strawberry", "live_yak")
+
+
+@dataclass
+class Label:
+    """One lot to print: the batch (with product, origin party and site) and the URL its QR code encodes."""
+
+    batch: Batch
+    url: str
+
+    @property
+    def takes_certificate(self) -> bool:
+        """Tell whether the product is one the compliance certificate covers."""
+        return self.batch.product.category in CERTIFIED_CATEGORIES
+
+
+def parse_lots(text: str) -> list[str]:
+    """Split a comma-separated list of lot codes, keeping the first order and dropping repeats; refuse bad ones."""
+    if len(text) > MAX_QUERY:
+        raise Invalid.field("lots", N_("Ask for at most 500 lots at a time."))
+    lots = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not lots:
+        raise Invalid.field("lots", N_("Name at least one lot code."))
+    if len(lots) > MAX_LOTS:
+        raise Invalid.field("lots", N_("Ask for at most 500 lots at a time."))
+    if not all(is_valid_lot_code(lot) for lot in lots):
+        raise Invalid.field("lots", N_("A lot code is 1 to 20 characters of the GS1 set."))
+    return lots
+
+
+def visible_batches(actor: User, lots: list[str]) -> tuple[list[Batch], list[str]]:
+    """Return the batches of the lots the actor may see, in the order asked, and the lots left out."""
+    visible = lots_visible_to(actor, lots)
+    rows = (
+        Batch.select(Batch, Product, Party, Site)
+        .join(Product, on=(Batch.product == Product.id))
+        .switch(Batch)
+        .join(Party, on=(Batch.origin_party == Party.id))
+        .switch(Batch)
+        .join(Site, on=(Batch.origin_site == Site.id))
+        .where(Batch.lot_code.in_(sorted(visible)))
+    ) if visible else []
+    by_lot = {batch.lot_code: batch for batch in rows}
+    found = [by_lot[lot] for lot in lots if lot in by_lot]
+    if not found:
+        raise NotFound(N_("None of these lots is yours to print."))
+    return found, [lot for lot in lots if lot not in by_lot]
+
+
+def pages(labels: list[Label], size: int = SHEET_SIZE) -> list[list[Label]]:
+    """Cut the labels into sheets of `size`."""
+    return [labels[i:i + size] for i in range(0, len(labels), size)]

@@ -1,0 +1,198 @@
+"""What the public scan page shows of a batch: origin, journey, upstream lots, recall, verification, scans.
+
+Only names of parties and sites, places and dates leave this module: never phone numbers, ID numbers,
+credit codes, addresses of people, user names or emails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+
+from supply.models import Batch
+from supply.models import Party
+from supply.models import Product
+from supply.models import Site
+from supply.services import chain
+from supply.services.history import HistoryEvent
+from supply.services.history import Named
+from supply.services.history import events_touching
+from supply.services.history import party_names
+from supply.services.trace import trace_from
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+
+
+@dataclass
+class Step:
+    """One step of the journey: a code for the template, when, where, and the figures it names."""
+
+    kind: str
+    time: datetime.datetime
+    place: Named | None
+    party: Named | None = None
+    quantity: Decimal | None = None
+    unit: str = ""
+    count: int = 0
+    ear_tag: str | None = None
+    other: Named | None = None
+    lots: list[str] = field(default_factory=list)
+    temp_min: str | None = None
+    temp_max: str | None = None
+
+
+@dataclass
+class Upstream:
+    """A lot this batch was made from, and where it started."""
+
+    lot: str
+    product: Named
+    origin: Named
+    produced_on: datetime.date
+    recalled: bool
+
+
+@dataclass
+class PublicView:
+    """Everything the page shows, gathered in a fixed number of queries."""
+
+    batch: Batch
+    steps: list[Step]
+    upstream: list[Upstream]
+    recalled: bool
+    upstream_recalled: bool
+    verified: bool
+
+
+def batch_by_token(token: str) -> Batch | None:
+    """Return the batch of a well-formed public token, with its product, origin party and site; else None."""
+    if not TOKEN_RE.fullmatch(token):
+        return None
+    return (
+        Batch.select(Batch, Product, Party, Site)
+        .join(Product, on=(Batch.product == Product.id))
+        .switch(Batch)
+        .join(Party, on=(Batch.origin_party == Party.id))
+        .switch(Batch)
+        .join(Site, on=(Batch.origin_site == Site.id))
+        .where(Batch.public_token == token)
+        .first()
+    )
+
+
+def public_view(batch: Batch) -> PublicView:
+    """Gather the page of a batch."""
+    graph = trace_from(batch, "upstream", with_events=False)
+    upstream = [
+        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == "recalled")
+        for node in sorted(graph.nodes, key=lambda n: (-n.depth, n.lot))
+        if node.depth < 0
+    ]
+    events = events_touching([batch.id])
+    return PublicView(
+        batch=batch,
+        steps=journey(batch.lot_code, events),
+        upstream=upstream,
+        recalled=batch.status == "recalled",
+        upstream_recalled=any(u.recalled for u in upstream),
+        verified=chain.verify_batch(batch).intact,
+    )
+
+
+def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
+    """Turn a lot's events (oldest first) into the steps a shopper reads, leaving out retracted events."""
+    names = party_names(events)
+    steps = []
+    for event in events:
+        if event.declared or event.declares:
+            continue
+        step = _step(lot, event, names)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None:
+    own = event.line_for(lot)
+    base = {"time": event.time, "place": event.site, "party": event.party}
+    if event.event_type == "TransformationEvent":
+        return _transformation(lot, event, base)
+    if event.disposition == "recalled":
+        return Step("recalled", **base)
+    data = event.data
+    quantity = own.quantity if own else None
+    unit = own.unit if own else ""
+    if event.biz_step == "commissioning":
+        return Step("registered", quantity=quantity, unit=unit, **base)
+    if event.biz_step == "storing":
+        return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
+    if event.biz_step == "shipping":
+        return Step("shipped", quantity=quantity, unit=unit, other=names.get(data.get("to_party")), **base)
+    if event.biz_step == "receiving":
+        temperature = data.get("temperature") or {}
+        return Step("received", quantity=quantity, unit=unit, other=names.get(data.get("from_party")),
+                    temp_min=temperature.get("min"), temp_max=temperature.get("max"), **base)
+    if event.biz_step == "void_shipping":
+        return Step("cancelled", **base)
+    if event.biz_step in ("inspecting", "sampling"):
+        return Step("inspected", **base)
+    return None
+
+
+def _transformation(lot: str, event: HistoryEvent, base: dict) -> Step:
+    inputs = event.lines_of("input")
+    outputs = event.lines_of("output")
+    kind = event.data.get("kind", "")
+    if lot not in {line.lot for line in outputs}:
+        return Step("used", lots=[line.lot for line in outputs], **base)
+    tags = [line.ear_tag for line in inputs if line.ear_tag]
+    if kind in ("cut", "slaughter") and tags:
+        return Step("cut" if kind == "cut" else "slaughtered", ear_tag=tags[0], **base)
+    if kind == "merge":
+        return Step("merged", count=len(inputs), lots=[line.lot for line in inputs], **base)
+    return Step("made", count=len(inputs), lots=[line.lot for line in inputs], **base)
+
+
+def _name(named) -> dict | None:
+    return None if named is None else {"name": named.name, "name_en": named.name_en or None}
+
+
+def traceability_json(view: PublicView) -> dict:
+    """Return the public record of a lot as JSON-ready data (the same facts as the page, nothing private)."""
+    batch = view.batch
+    site = batch.origin_site
+    return {
+        "lot": batch.lot_code,
+        "product": {"name": batch.product.name, "name_en": batch.product.name_en or None,
+                    "variety": batch.product.variety or None, "gtin": batch.product.gtin},
+        "produced_on": batch.produced_on.isoformat(),
+        "quantity": str(batch.quantity), "unit": batch.unit, "ear_tag": batch.ear_tag,
+        "origin": {"producer": _name(batch.origin_party), "county": site.county or batch.origin_party.county or None,
+                   "site": _name(site),
+                   "latitude": None if site.latitude is None else str(site.latitude),
+                   "longitude": None if site.longitude is None else str(site.longitude)},
+        "journey": [
+            {"step": s.kind, "time": s.time.isoformat() + "Z", "place": _name(s.place), "counterpart": _name(s.other),
+             "quantity": None if s.quantity is None else str(s.quantity), "unit": s.unit or None,
+             "ear_tag": s.ear_tag, "lots": s.lots, "temperature_min": s.temp_min, "temperature_max": s.temp_max}
+            for s in view.steps
+        ],
+        "made_from": [{"lot": u.lot, "product": _name(u.product), "producer": _name(u.origin),
+                       "produced_on": u.produced_on.isoformat(), "recalled": u.recalled} for u in view.upstream],
+        "recalled": view.recalled or view.upstream_recalled,
+        "record_verified": view.verified,
+    }
+
+
+def recall_json(view: PublicView) -> dict:
+    """Return whether the lot, or a lot it was made from, is recalled."""
+    return {
+        "lot": view.batch.lot_code,
+        "recalled": view.recalled or view.upstream_recalled,
+        "batch_recalled": view.recalled,
+        "recalled_upstream_lots": [u.lot for u in view.upstream if u.recalled],
+        "status": view.batch.status,
+    }

@@ -1,0 +1,46 @@
+"""Printable labels: A4 sheets of 3 x 8 stickers, 60 x 40 mm thermal labels and compliance certificates."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import current_app
+from flask import g
+from flask import render_template
+from flask import request
+from markupsafe import Markup
+
+from supply.auth import login_required
+from supply.clock import local_today
+from supply.services import label_sheets
+from supply.services import qr
+
+bp = Blueprint("label_sheets", __name__)
+TEMPLATES = {"sheet": "labels/sheet.html", "thermal": "labels/thermal.html", "certificate": "labels/certificate.html"}
+
+
+def qr_markup(url: str) -> Markup:
+    """Return the QR code of a URL as inline SVG markup (without the XML declaration)."""
+    svg = qr.qr_svg(url).decode()
+    return Markup(svg[svg.index("<svg"):])
+
+
+@bp.route("/labels")
+@login_required
+def print_labels():
+    """Show the chosen lots as printable labels or certificates, or the form to choose them."""
+    chosen = request.args.get("format", "sheet")
+    if chosen not in label_sheets.FORMATS:
+        chosen = "sheet"
+    text = request.args.get("lots", "")
+    if not text.strip():
+        return render_template("labels/choose.html", formats=label_sheets.FORMATS, chosen=chosen)
+    lots = label_sheets.parse_lots(text)
+    batches, missing = label_sheets.visible_batches(g.user, lots)
+    config = current_app.config
+    labels = [label_sheets.Label(batch, qr.label_url(batch, config["PUBLIC_BASE_URL"], config["LABEL_URL_STYLE"]))
+              for batch in batches]
+    return render_template(
+        TEMPLATES[chosen], labels=labels, sheets=label_sheets.pages(labels), missing=missing, chosen=chosen,
+        formats=label_sheets.FORMATS, lots=",".join(b.lot_code for b in batches), qr_markup=qr_markup,
+        today=local_today(),
+    )
