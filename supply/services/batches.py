@@ -137,6 +137,18 @@ def _with_relations():
     ), Origin, OriginSite, Holder
 
 
+def with_origin():
+    """Select batches with their product, origin party and origin site (what labels and public pages show)."""
+    return (
+        Batch.select(Batch, Product, Party, Site)
+        .join(Product, on=(Batch.product == Product.id))
+        .switch(Batch)
+        .join(Party, on=(Batch.origin_party == Party.id))
+        .switch(Batch)
+        .join(Site, on=(Batch.origin_site == Site.id))
+    )
+
+
 def get_batch(actor: User, lot_code: str) -> Batch:
     """Return a batch the actor may see, by lot code."""
     query, *_ = _with_relations()

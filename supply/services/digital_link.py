@@ -11,9 +11,8 @@ from urllib.parse import unquote
 from supply.identifiers import is_valid_lot_code
 from supply.identifiers import normalise_gtin
 from supply.models import Batch
-from supply.models import Party
 from supply.models import Product
-from supply.models import Site
+from supply.services.batches import with_origin
 from supply.services.errors import N_
 
 MAX_PATH = 256
@@ -83,12 +82,7 @@ def check_date(value: str) -> None:
 def find_batch(link: DigitalLink) -> Batch | None:
     """Return the batch of a GTIN and lot, with its product, origin party and site."""
     return (
-        Batch.select(Batch, Product, Party, Site)
-        .join(Product, on=(Batch.product == Product.id))
-        .switch(Batch)
-        .join(Party, on=(Batch.origin_party == Party.id))
-        .switch(Batch)
-        .join(Site, on=(Batch.origin_site == Site.id))
+        with_origin()
         .where((Product.gtin == link.gtin) & (Batch.lot_code == link.lot))
         .first()
     )

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 from supply.identifiers import is_valid_lot_code
 from supply.models import Batch
-from supply.models import Party
-from supply.models import Product
-from supply.models import Site
 from supply.models import User
+from supply.services.batches import with_origin
 from supply.services.errors import N_
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
@@ -54,12 +52,7 @@ def visible_batches(actor: User, lots: list[str]) -> tuple[list[Batch], list[str
     """Return the batches of the lots the actor may see, in the order asked, and the lots left out."""
     visible = lots_visible_to(actor, lots)
     rows = (
-        Batch.select(Batch, Product, Party, Site)
-        .join(Product, on=(Batch.product == Product.id))
-        .switch(Batch)
-        .join(Party, on=(Batch.origin_party == Party.id))
-        .switch(Batch)
-        .join(Site, on=(Batch.origin_site == Site.id))
+        with_origin()
         .where(Batch.lot_code.in_(sorted(visible)))
     ) if visible else []
     by_lot = {batch.lot_code: batch for batch in rows}

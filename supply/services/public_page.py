@@ -13,10 +13,8 @@ from dataclasses import field
 from decimal import Decimal
 
 from supply.models import Batch
-from supply.models import Party
-from supply.models import Product
-from supply.models import Site
 from supply.services import chain
+from supply.services.batches import with_origin
 from supply.services.history import HistoryEvent
 from supply.services.history import Named
 from supply.services.history import events_touching
@@ -72,12 +70,7 @@ def batch_by_token(token: str) -> Batch | None:
     if not TOKEN_RE.fullmatch(token):
         return None
     return (
-        Batch.select(Batch, Product, Party, Site)
-        .join(Product, on=(Batch.product == Product.id))
-        .switch(Batch)
-        .join(Party, on=(Batch.origin_party == Party.id))
-        .switch(Batch)
-        .join(Site, on=(Batch.origin_site == Site.id))
+        with_origin()
         .where(Batch.public_token == token)
         .first()
     )
