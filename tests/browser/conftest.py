@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from supply import create_app
 from supply import demo
 from supply.db import db
 from supply.db import open_database
 from supply.migrate import apply_migrations
+from tests.live import live_app
+from tests.live import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 NO_CHROMIUM = f"Browser tests skipped: no Chromium found at {CHROMIUM} (apt-get install -y chromium)"
@@ -44,16 +41,6 @@ class LiveServer:
     demo_passwords: dict[str, str]
 
 
-def _live_app(database_url: str) -> Flask:
-    instance = tempfile.mkdtemp(prefix="supply-live-")
-    os.environ["SUPPLY_INSTANCE_PATH"] = instance
-    try:
-        return create_app({"DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True,
-                           "PUBLIC_BASE_URL": "https://trace.example.cn"})
-    finally:
-        os.environ.pop("SUPPLY_INSTANCE_PATH", None)
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """Serve the app from a thread over a fresh migrated SQLite file holding the demo data.
@@ -71,16 +58,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         with db.connection_context():
             apply_migrations()
             demo.seed_demo(passwords)
-        app = _live_app(url)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, demo_passwords=passwords)
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
+        app = live_app(url, WTF_CSRF_ENABLED=True)
+        with serving(app) as base:
+            yield LiveServer(url=base, app=app, demo_passwords=passwords)
     finally:
         db.initialize(previous)
 
