@@ -1,11 +1,15 @@
-"""Find master-data records by code, with the error a user should see when one is missing."""
+"""Find master-data records by code (with the error a user should see when one is missing), and create them."""
 
 from __future__ import annotations
 
+from peewee import IntegrityError
+
+from supply.db import db
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.services.errors import N_
+from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
 
@@ -38,3 +42,14 @@ def product_by_code(code: str, field: str | None = None) -> Product:
             raise Invalid.field(field, N_("Unknown product code."))
         raise NotFound(N_("No product with this code."))
     return product
+
+
+def create_coded(model, data: dict):
+    """Create a master-data record whose code must be free: a taken code, checked or raced in, is a 409 on `code`."""
+    if model.select().where(model.code == data["code"]).exists():
+        raise Conflict.field("code", N_("This code is taken."))
+    try:
+        with db.atomic():
+            return model.create(**data)
+    except IntegrityError as exc:
+        raise Conflict.field("code", N_("This code is taken.")) from exc

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from peewee import IntegrityError
-
 from supply.clock import utcnow
 from supply.db import db
 from supply.models import Party
@@ -12,6 +10,7 @@ from supply.models import User
 from supply.services import permissions
 from supply.services.errors import N_
 from supply.services.errors import Conflict
+from supply.services.lookup import create_coded
 from supply.services.lookup import party_by_code
 from supply.services.lookup import site_by_code
 
@@ -29,11 +28,8 @@ def create_party(actor: User, data: dict) -> Party:
     permissions.require_admin(actor)
     data = _normalise_party(dict(data))
     with db.atomic():
-        _require_free_party(data["code"], data.get("credit_code"))
-        try:
-            return Party.create(**data)
-        except IntegrityError as exc:
-            raise Conflict.field("code", N_("This code is taken.")) from exc
+        _require_free_credit_code(data.get("credit_code"))
+        return create_coded(Party, data)
 
 
 def update_party(actor: User, code: str, data: dict) -> Party:
@@ -42,7 +38,7 @@ def update_party(actor: User, code: str, data: dict) -> Party:
     data = _normalise_party(dict(data))
     with db.atomic():
         party = party_by_code(code)
-        _require_free_party(None, data.get("credit_code"), party.id)
+        _require_free_credit_code(data.get("credit_code"), party.id)
         for key, value in data.items():
             setattr(party, key, value)
         party.updated_at = utcnow()
@@ -50,18 +46,14 @@ def update_party(actor: User, code: str, data: dict) -> Party:
         return party
 
 
-def _require_free_party(code: str | None, credit_code: str | None, own_id: int | None = None) -> None:
-    if code and Party.select().where(Party.code == code).exists():
-        raise Conflict.field("code", N_("This code is taken."))
+def _require_free_credit_code(credit_code: str | None, own_id: int | None = None) -> None:
+    """Refuse a credit code another party has (own_id: the party being changed)."""
     if credit_code:
         clash = Party.select().where(Party.credit_code == credit_code)
         if own_id is not None:
             clash = clash.where(Party.id != own_id)
         if clash.exists():
-            raise Conflict(
-                N_("Another party has this credit code."),
-                {"credit_code": [N_("Another party has this credit code.")]},
-            )
+            raise Conflict.field("credit_code", N_("Another party has this credit code."))
 
 
 def list_parties(filters: dict):
@@ -80,12 +72,7 @@ def create_site(actor: User, data: dict) -> Site:
     data = dict(data)
     with db.atomic():
         data["party"] = party_by_code(data["party"], field="party")
-        if Site.select().where(Site.code == data["code"]).exists():
-            raise Conflict.field("code", N_("This code is taken."))
-        try:
-            return Site.create(**data)
-        except IntegrityError as exc:
-            raise Conflict.field("code", N_("This code is taken.")) from exc
+        return create_coded(Site, data)
 
 
 def update_site(actor: User, code: str, data: dict) -> Site:

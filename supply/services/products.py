@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from peewee import IntegrityError
-
 from supply.clock import utcnow
 from supply.db import db
 from supply.identifiers import normalise_gtin
@@ -14,6 +12,7 @@ from supply.services import permissions
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
+from supply.services.lookup import create_coded
 from supply.services.lookup import product_by_code
 from supply.units import unit_fits
 
@@ -40,13 +39,8 @@ def create_product(actor: User, data: dict) -> Product:
     permissions.require_admin(actor)
     data = _normalise(data)
     with db.atomic():
-        if Product.select().where(Product.code == data["code"]).exists():
-            raise Conflict.field("code", N_("This code is taken."))
         _require_free_gtin(data.get("gtin"))
-        try:
-            return Product.create(**data)
-        except IntegrityError as exc:
-            raise Conflict.field("code", N_("This code is taken.")) from exc
+        return create_coded(Product, data)
 
 
 def update_product(actor: User, code: str, data: dict) -> Product:
