@@ -1,6 +1,10 @@
 """The peewee models, in dependency order."""
 
+from supply.models.audit import AuditEntry
 from supply.models.batch import Batch
+from supply.models.certification import Certificate
+from supply.models.certification import CertificateDocument
+from supply.models.certification import CertificateTransition
 from supply.models.custody import BatchLink
 from supply.models.custody import Holding
 from supply.models.custody import IdempotencyKey
@@ -10,9 +14,16 @@ from supply.models.custody import ShipmentLine
 from supply.models.event import Event
 from supply.models.event import EventBatch
 from supply.models.imports import ImportJob
+from supply.models.inspection import Hold
+from supply.models.inspection import HoldBatch
+from supply.models.inspection import Inspection
+from supply.models.inspection import TestResult
 from supply.models.party import Party
 from supply.models.party import Site
 from supply.models.product import Product
+from supply.models.recall import Recall
+from supply.models.recall import RecallLot
+from supply.models.recall import RecallNotice
 from supply.models.scans import Scan
 from supply.models.user import ApiToken
 from supply.models.user import User
@@ -20,10 +31,14 @@ from supply.models.user import User
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
-    Scan,
+    Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
+    Recall, RecallLot, RecallNotice, AuditEntry,
 ]
 
 __all__ = [
-    "MODELS", "ApiToken", "Batch", "BatchLink", "Event", "EventBatch", "Holding", "IdempotencyKey", "ImportJob",
-    "Party", "Planting", "Product", "Scan", "Shipment", "ShipmentLine", "Site", "User",
+    "MODELS",
+    "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
+    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
+    "Planting", "Product", "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
+    "TestResult", "User",
 ]
