@@ -83,3 +83,52 @@ def require_edits_batch(actor: User, holder_id: int) -> None:
     if may_edit_batch(actor, holder_id):
         return
     raise Forbidden(N_("Only the party holding this batch may change it."))
+
+
+# Certification, inspection and recalls.
+INSPECTING_ROLES = ("admin", "inspector")
+
+
+def is_inspector(actor: User) -> bool:
+    """Tell whether the actor reviews certificates, records tests, holds and recalls (inspectors and admins)."""
+    return actor.role in INSPECTING_ROLES
+
+
+def require_inspector(actor: User) -> None:
+    """Refuse anyone but an inspector or an admin."""
+    if not is_inspector(actor):
+        raise Forbidden(N_("Only an inspector may do this."))
+
+
+def require_submits_for(actor: User, party_id: int, field: str = "party") -> None:
+    """Refuse to submit or issue a certificate for a party the actor does not act for (admins may for any)."""
+    if is_admin(actor):
+        return
+    if actor.role not in ("producer", "operator"):
+        raise Forbidden(N_("Your role may not submit certificates."))
+    if not acts_for(actor, party_id):
+        raise Forbidden.field(field, N_("You may only submit certificates of your own party."))
+
+
+def require_reviews(actor: User, holder_party_id: int, submitted_by_id: int | None) -> None:
+    """Refuse a review by anyone but an inspector, and by anyone reviewing their own party's certificate."""
+    require_inspector(actor)
+    if acts_for(actor, holder_party_id) or (submitted_by_id is not None and submitted_by_id == actor.id):
+        raise Forbidden(N_("No one may review their own party's certificate."))
+
+
+def sees_certificate(actor: User, holder_party_id: int, issuer_party_id: int | None) -> bool:
+    """Tell whether the actor may see a certificate's private parts (documents, history, rejected ones)."""
+    return reads_everything(actor) or acts_for(actor, holder_party_id) or acts_for(actor, issuer_party_id)
+
+
+def require_sees_certificate(actor: User, holder_party_id: int, issuer_party_id: int | None) -> None:
+    """Refuse to show a certificate's documents and history to another party."""
+    if not sees_certificate(actor, holder_party_id, issuer_party_id):
+        raise Forbidden(N_("This certificate belongs to another party."))
+
+
+def require_reads_audit(actor: User) -> None:
+    """Refuse the audit log to anyone but admins and inspectors."""
+    if not reads_everything(actor):
+        raise Forbidden(N_("Only administrators and inspectors may read the audit log."))

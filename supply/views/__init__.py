@@ -6,11 +6,15 @@ from flask import Flask
 
 from supply.views import account
 from supply.views import admin
+from supply.views import audit
 from supply.views import batches
+from supply.views import certificates
 from supply.views import digital_link
 from supply.views import imports
+from supply.views import inspections
 from supply.views import label_sheets
 from supply.views import public
+from supply.views import recalls
 from supply.views import shipments
 from supply.views import transformations
 from supply.views.filters import register_filters
@@ -28,5 +32,9 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(shipments.bp)
     app.register_blueprint(transformations.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(certificates.bp)
+    app.register_blueprint(inspections.bp)
+    app.register_blueprint(recalls.bp)
+    app.register_blueprint(audit.bp)
     register_filters(app)
     register_labels(app)

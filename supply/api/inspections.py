@@ -1,0 +1,5 @@
+"""Inspections: the JSON API routes (owned by the inspections work; see supply/services)."""
+
+from __future__ import annotations
+
+from supply.api.routing import route  # noqa: F401
