@@ -20,6 +20,7 @@ from supply.models import User
 from supply.services import genealogy
 from supply.services import permissions
 from supply.services import stock
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
@@ -54,6 +55,7 @@ def check_quantity_and_tag(product: Product, data: dict) -> None:
         raise Invalid.field("ear_tag", N_("Only yak batches carry an ear tag."))
 
 
+@audited("batches.register")
 def register_batch(actor: User, data: dict) -> Batch:
     """Register a new batch at one of the actor's party's sites."""
     data = dict(data)
@@ -196,6 +198,7 @@ def list_batches(actor: User, filters: dict):
     return query.order_by(Batch.produced_on.desc(), Batch.id.desc())
 
 
+@audited("batches.update")
 def update_batch(actor: User, lot_code: str, data: dict) -> Batch:
     """Change a batch's field name or notes (registration facts stay as recorded)."""
     with db.atomic():

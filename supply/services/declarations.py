@@ -18,6 +18,7 @@ from supply.models import ShipmentLine
 from supply.models import User
 from supply.services import permissions
 from supply.services import stock
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
@@ -42,6 +43,7 @@ def is_declared(event: Event) -> bool:
     return Event.select().where(Event.declares == event.id).exists()
 
 
+@audited("events.declare_error")
 def declare_error(actor: User, event_id: str, reason: str, note: str = "", corrective: str | None = None) -> Event:
     """Declare an event in error and undo its effect on quantities and links; return the declaration."""
     with db.atomic():

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from supply.db import db
 from supply.models import User
 from supply.services import permissions
+from supply.services.audit import audited
+from supply.services.audit import describe_import
 from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.import_files import CsvRow
@@ -57,6 +59,7 @@ def check_rows(actor: User, kind: str, rows: list[CsvRow], progress: Progress = 
     return plan
 
 
+@audited("imports.write", describe=describe_import)
 def write_rows(actor: User, kind: str, plan, progress: Progress = no_progress) -> dict:
     """Write a checked file in one transaction: every row or, when anything is refused, none."""
     with db.atomic():

@@ -7,6 +7,7 @@ from supply.models import Event
 from supply.models import User
 from supply.services import permissions
 from supply.services import stock
+from supply.services.audit import audited
 from supply.services.batches import get_batch
 from supply.services.errors import N_
 from supply.services.errors import Conflict
@@ -17,6 +18,7 @@ from supply.services.lookup import site_by_code
 from supply.units import quantity_text
 
 
+@audited("observations.storing")
 def record_storing(actor: User, data: dict) -> Event:
     """Record that a lot was stored at a site of the actor's party, with the temperatures logged meanwhile."""
     with db.atomic():

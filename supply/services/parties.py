@@ -8,6 +8,7 @@ from supply.models import Party
 from supply.models import Site
 from supply.models import User
 from supply.services import permissions
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.lookup import create_coded
@@ -23,6 +24,7 @@ def _normalise_party(data: dict) -> dict:
     return data
 
 
+@audited("parties.create")
 def create_party(actor: User, data: dict) -> Party:
     """Register a new party."""
     permissions.require_admin(actor)
@@ -32,6 +34,7 @@ def create_party(actor: User, data: dict) -> Party:
         return create_coded(Party, data)
 
 
+@audited("parties.update")
 def update_party(actor: User, code: str, data: dict) -> Party:
     """Change a party's name, kind, credit code or contact."""
     permissions.require_admin(actor)
@@ -66,6 +69,7 @@ def list_parties(filters: dict):
     return query
 
 
+@audited("sites.create")
 def create_site(actor: User, data: dict) -> Site:
     """Register a new site of a party."""
     permissions.require_admin(actor)
@@ -75,6 +79,7 @@ def create_site(actor: User, data: dict) -> Site:
         return create_coded(Site, data)
 
 
+@audited("sites.update")
 def update_site(actor: User, code: str, data: dict) -> Site:
     """Change a site's name, kind, place or area."""
     permissions.require_admin(actor)

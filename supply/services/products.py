@@ -9,6 +9,7 @@ from supply.models import Batch
 from supply.models import Product
 from supply.models import User
 from supply.services import permissions
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
@@ -34,6 +35,7 @@ def _require_free_gtin(gtin: str | None, own_id: int | None = None) -> None:
         raise Conflict.field("gtin", N_("Another product has this GTIN."))
 
 
+@audited("products.create")
 def create_product(actor: User, data: dict) -> Product:
     """Register a new product."""
     permissions.require_admin(actor)
@@ -43,6 +45,7 @@ def create_product(actor: User, data: dict) -> Product:
         return create_coded(Product, data)
 
 
+@audited("products.update")
 def update_product(actor: User, code: str, data: dict) -> Product:
     """Change a product; its category and unit stay fixed once batches use it."""
     permissions.require_admin(actor)

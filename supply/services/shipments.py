@@ -17,6 +17,7 @@ from supply.models import Site
 from supply.models import User
 from supply.services import permissions
 from supply.services import stock
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
@@ -54,6 +55,7 @@ def _check_line(batch: Batch, line: dict, i: int) -> None:
     stock.check_whole(batch.unit, line["quantity"], f"lines.{i}.quantity")
 
 
+@audited("shipments.create")
 def create_shipment(actor: User, data: dict) -> Shipment:
     """Send batches from a site of the actor's party to another party; quantities go from on hand to in transit."""
     with db.atomic():
@@ -121,6 +123,7 @@ def _require_open(shipment: Shipment) -> None:
         raise Conflict(N_("This shipment has been cancelled."))
 
 
+@audited("shipments.receive")
 def receive_shipment(actor: User, code: str, data: dict) -> Shipment:
     """Receive a shipment at a site of the receiving party; shortfalls are recorded as loss with a reason."""
     with db.atomic():
@@ -178,6 +181,7 @@ def _temperatures(data: dict, shipment: Shipment) -> dict | None:
             "from": shipment.departed_at.isoformat() + "Z", "to": utcnow().isoformat() + "Z"}
 
 
+@audited("shipments.cancel")
 def cancel_shipment(actor: User, code: str, reason: str = "") -> Shipment:
     """Cancel a shipment before receipt: the quantities go back on hand at the sending site."""
     with db.atomic():

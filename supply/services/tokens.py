@@ -10,6 +10,7 @@ from supply.clock import utcnow
 from supply.db import db
 from supply.models import ApiToken
 from supply.models import User
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
@@ -39,6 +40,7 @@ def issue_token(email: str, password: str, name: str = "") -> tuple[str, ApiToke
     return create_token(user, name)
 
 
+@audited("tokens.create", actor="user")
 def create_token(user: User, name: str = "") -> tuple[str, ApiToken]:
     """Create a token for a user already identified; return the secret (shown once) and its record."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -70,6 +72,7 @@ def list_tokens(actor: User):
     return ApiToken.select().where(ApiToken.user == actor).order_by(ApiToken.id.desc())
 
 
+@audited("tokens.revoke")
 def revoke_token(actor: User, token_id: int) -> ApiToken:
     """Revoke one of the actor's tokens (admins may revoke anyone's)."""
     with db.atomic():

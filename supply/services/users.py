@@ -12,6 +12,7 @@ from supply.db import db
 from supply.models import Party
 from supply.models import User
 from supply.services import permissions
+from supply.services.audit import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
@@ -51,6 +52,7 @@ def _resolve_party(role: str, party_code: str | None) -> Party | None:
     return party
 
 
+@audited("users.create")
 def create_user(actor: User | None, data: dict) -> User:
     """Create a user; `actor` None means the command line, which may create the first admin."""
     if actor is not None:
@@ -74,6 +76,7 @@ def create_user(actor: User | None, data: dict) -> User:
             raise Conflict.field("email", N_("This email is taken.")) from exc
 
 
+@audited("users.update")
 def update_user(actor: User, user_id: int, data: dict) -> User:
     """Change a user's name, role, party, password or whether they may log in."""
     permissions.require_admin(actor)
