@@ -131,11 +131,16 @@ def _undo_receiving(event: Event, lines: list, batches: dict) -> None:
 
 
 def _undo_nothing(event: Event, lines: list, batches: dict) -> None:
-    """Observations (storing, inspecting) change no quantity."""
+    """Observations (storing) change no quantity."""
 
 
 def _refuse(event: Event, lines: list, batches: dict) -> None:
     raise Invalid.field("event", N_("This kind of event cannot be declared in error."))
+
+
+def _refuse_inspection(event: Event, lines: list, batches: dict) -> None:
+    raise Invalid.field("event", N_("Test results, holds and recalls are corrected through their own workflow, "
+                                    "not by an error declaration."))
 
 
 UNDO = {
@@ -146,4 +151,6 @@ UNDO = {
     "shipping": _undo_shipping,
     "receiving": _undo_receiving,
     "void_shipping": _refuse,
+    "inspecting": _refuse_inspection,
+    "holding": _refuse_inspection,
 }

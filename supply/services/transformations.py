@@ -14,9 +14,11 @@ from supply.models import Batch
 from supply.models import Planting
 from supply.models import Product
 from supply.models import User
+from supply.services import compliance
 from supply.services import genealogy
 from supply.services import permissions
 from supply.services import stock
+from supply.services.audit import audited
 from supply.services.batches import create_with_codes
 from supply.services.errors import N_
 from supply.services.errors import Conflict
@@ -86,6 +88,7 @@ def _check_balance(inputs: list[tuple[Batch, Decimal]], outputs: list[dict], los
     }
 
 
+@audited("transformations.record")
 def transform(actor: User, data: dict) -> dict:
     """Record a transformation at a site of the actor's party; return the event, the outputs and the planting."""
     kind = data["kind"]
@@ -124,6 +127,7 @@ def transform(actor: User, data: dict) -> dict:
             data={"kind": kind, "balance": balance, "loss_reason": data.get("loss_reason", "")},
         )
         genealogy.link_transformation(event, kind, inputs, made)
+        compliance.issue_for_outputs(actor, site.party, [b for b, _ in inputs], made)
         planting = _record_planting(event, site) if kind == "planting" else None
         stock.refresh([b.id for b, _ in inputs] + [b.id for b in made])
         return {"event": event, "outputs": made, "planting": planting}
