@@ -15,6 +15,11 @@ from decimal import Decimal
 from supply.models import Batch
 from supply.services import chain
 from supply.services.batches import with_origin
+from supply.services.certificate_claims import BatchCertification
+from supply.services.certificate_claims import TestReport
+from supply.services.certificate_claims import batch_certification
+from supply.services.certificate_claims import test_reports
+from supply.services.certificate_validity import CertificateState
 from supply.services.history import HistoryEvent
 from supply.services.history import Named
 from supply.services.history import events_touching
@@ -63,6 +68,8 @@ class PublicView:
     recalled: bool
     upstream_recalled: bool
     verified: bool
+    certification: BatchCertification | None = None
+    tests: list[TestReport] = field(default_factory=list)
 
 
 def batch_by_token(token: str) -> Batch | None:
@@ -85,6 +92,7 @@ def public_view(batch: Batch) -> PublicView:
         if node.depth < 0
     ]
     events = events_touching([batch.id])
+    certification = batch_certification(batch)
     return PublicView(
         batch=batch,
         steps=journey(batch.lot_code, events),
@@ -92,6 +100,8 @@ def public_view(batch: Batch) -> PublicView:
         recalled=batch.status == "recalled",
         upstream_recalled=any(u.recalled for u in upstream),
         verified=chain.verify_batch(batch).intact,
+        certification=certification,
+        tests=test_reports(list(certification.lots)),
     )
 
 
@@ -178,6 +188,47 @@ def traceability_json(view: PublicView) -> dict:
         "recalled": view.recalled or view.upstream_recalled,
         "record_verified": view.verified,
     }
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def certificate_json(state: CertificateState) -> dict:
+    """Return one certificate as it stood on the date it vouches for, with its later revocation or suspension."""
+    return {
+        "kind": state.kind, "kind_name": state.kind_name, "claim": state.claim, "number": state.number,
+        "subject": state.subject_kind, "issuer": _name(state.issuer),
+        "valid_from": _day(state.valid_from), "valid_to": _day(state.valid_to), "permanent": state.permanent,
+        "state_on_date": state.state, "date_vouched": _day(state.date_vouched), "event": state.event,
+        "revoked_from": _day(state.revoked_from), "suspended_from": _day(state.suspended_from), "lots": state.lots,
+    }
+
+
+def certification_json(batch: Batch, certification: BatchCertification, tests: list[TestReport]) -> dict:
+    """Return the certificates behind a lot, its claims and its tests as JSON-ready data (nothing private)."""
+    return {
+        "lot": batch.lot_code,
+        "date_vouched": _day(certification.date_vouched),
+        "event": certification.event,
+        "certificates": [certificate_json(state) for state in certification.certificates],
+        "upstream_certificates": [certificate_json(state) for state in certification.upstream],
+        "claims": [{"kind": claim.kind, "kind_name": claim.kind_name, "carried": claim.carried, "own": claim.own,
+                    "inputs": claim.inputs, "inputs_with": claim.with_claim, "inputs_without": claim.without_claim}
+                   for claim in certification.claims],
+        "tests": [{"lot": test.lot, "kind": test.kind, "method": test.method or None,
+                   "analyte": test.analyte or None,
+                   "value": None if test.value is None else format(test.value.normalize(), "f"),
+                   "unit": test.value_unit or None, "passed": test.passed,
+                   "tested_at": test.tested_at.isoformat() + "Z", "lab": _name(test.lab)} for test in tests],
+        "complete": not certification.truncated,
+    }
+
+
+def lot_certification_json(batch: Batch) -> dict:
+    """Gather and return the certification JSON of a lot (three queries)."""
+    certification = batch_certification(batch)
+    return certification_json(batch, certification, test_reports(list(certification.lots)))
 
 
 def recall_json(view: PublicView) -> dict:

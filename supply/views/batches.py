@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import render_template
 from flask import request
@@ -19,6 +20,8 @@ from supply.services import batches as batch_service
 from supply.services import parties as party_service
 from supply.services import permissions
 from supply.services import products as product_service
+from supply.services.certificate_claims import batch_certification
+from supply.services.certificate_claims import test_reports
 from supply.views.chain import chain_context
 from supply.views.filters import local_name
 from supply.views.forms import FormResult
@@ -84,6 +87,19 @@ def register():
     )
 
 
+def certification_context(batch) -> dict:
+    """Return the certificates behind a batch, its tests, and how to link a certificate's page (three queries)."""
+    certification = batch_certification(batch)
+    link = None
+    if "certificates.detail" in current_app.view_functions:
+        # The certificate page's one argument is the certificate id, whatever its name in the route.
+        [argument] = next(iter(current_app.url_map.iter_rules("certificates.detail"))).arguments
+
+        def link(certificate_id: int) -> str:
+            return url_for("certificates.detail", **{argument: certificate_id})
+    return {"certification": certification, "tests": test_reports(list(certification.lots)), "cert_link": link}
+
+
 @bp.route("/<path:lot_code>", methods=["GET", "POST"])
 @login_required
 def detail(lot_code: str):
@@ -106,5 +122,6 @@ def detail(lot_code: str):
         errors=form.errors,
         message=form.message,
         **chain_context(batch),
+        **certification_context(batch),
     )
     return body, 200 if form.ok else FORM_ERROR_STATUS

@@ -15,6 +15,7 @@ from flask_babel import gettext
 
 from supply.services import digital_link as dl
 from supply.services.errors import N_
+from supply.services.public_page import lot_certification_json
 from supply.services.public_page import public_view
 from supply.services.public_page import recall_json
 from supply.services.public_page import traceability_json
@@ -25,8 +26,6 @@ from supply.views.public import render_batch_page
 bp = Blueprint("digital_link", __name__)
 ALLOW = "GET, HEAD, OPTIONS"
 KNOWN = {name for name, _, _ in dl.LINK_TYPES} | set(dl.LINKSET_TYPES)
-CERTIFICATES_PENDING = ("Certificates are not recorded by this service yet: the list stays empty until the "
-                        "certification module is released.")
 
 
 def _raw_path() -> str:
@@ -90,7 +89,7 @@ def _answer(link: dl.DigitalLink, uri: str) -> Response:
     if link_type == "gs1:pip":
         return render_batch_page(batch)
     if link_type == "gs1:certificationInfo":
-        return jsonify({"lot": batch.lot_code, "gtin": link.gtin, "certificates": [], "note": CERTIFICATES_PENDING})
+        return jsonify({**lot_certification_json(batch), "gtin": link.gtin})
     view = public_view(batch)
     return jsonify(recall_json(view) if link_type == "gs1:recallStatus" else traceability_json(view))
 

@@ -37,7 +37,9 @@ def print_labels():
     lots = label_sheets.parse_lots(text)
     batches, missing = label_sheets.visible_batches(g.user, lots)
     config = current_app.config
-    labels = [label_sheets.Label(batch, qr.label_url(batch, config["PUBLIC_BASE_URL"], config["LABEL_URL_STYLE"]))
+    stored = label_sheets.stored_certificates(batches) if chosen == "certificate" else {}
+    labels = [label_sheets.Label(batch, qr.label_url(batch, config["PUBLIC_BASE_URL"], config["LABEL_URL_STYLE"]),
+                                 stored.get(batch.id, []))
               for batch in batches]
     return render_template(
         TEMPLATES[chosen], labels=labels, sheets=label_sheets.pages(labels), missing=missing, chosen=chosen,
