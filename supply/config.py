@@ -35,6 +35,7 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "CERTIFICATE_DOCUMENTS_DIR": os.environ.get("SUPPLY_CERTIFICATE_DOCUMENTS_DIR", str(instance / "documents")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from supply.clock import local_today
 from supply.db import db
+from supply.demo_certificates import seed_certificates
 from supply.demo_data import BATCHES
 from supply.demo_data import PARTIES
 from supply.demo_data import PRODUCTS
@@ -107,6 +108,7 @@ def seed_demo(passwords: Mapping[str, str]) -> dict[str, int]:
             _create_user(login, passwords[login.email])
         for number, row in enumerate(BATCHES, 1):
             _register_batch(admin, number, categories[row[1]], *row)
+        seed_certificates()
     return {
         "parties": len(PARTIES),
         "sites": len(SITES),

@@ -49,6 +49,8 @@ PARTIES = (
      "城西区", "西宁市城西区", "0971-5550501", "12"),
     ("CERT-QH-ORGANIC", "certifier", "青海绿原有机产品认证有限公司", "Qinghai Lvyuan Organic Certification Co., Ltd.",
      "城中区", "西宁市城中区", "0971-5550601", "91"),
+    ("CERT-QH-GREENFOOD", "certifier", "青海省绿色食品办公室", "Qinghai Green Food Office",
+     "城中区", "西宁市城中区", "0971-5550602", "12"),
 )
 
 # code, party, kind, name, English name, latitude, longitude, area in mu (county and address: the party's).
@@ -183,4 +185,23 @@ BATCHES = (
     ("S-BC-ABT", "YAK-CARCASS", "201.2", "09-18", "屠宰线1", "00020872", "胴体检疫标志带耳标号"),
     ("S-BC-PLANT", "YAK-CUTS", "420", "09-21", "分割车间", None, ""),
     ("S-BC-PLANT", "YAK-PACK-500", "600", "09-23", "包装线", None, "发往广州"),
+)
+
+# Certificates (numbers made up, in the real formats): kind, holder, site, product, lot of the nth batch of a
+# product (1-based), issuer, number, scope, valid from, valid to (None: the kind's default), then the review:
+# None (awaiting review), "approve", or ("suspend", from, reason) after approval.
+CERTIFICATES = (
+    ("green_food", "COOP-HZ-VEG", "S-HZ-VEG-F1", "VEG-BROCCOLI", None, "CERT-QH-GREENFOOD", "LB-15-2405630123A",
+     "西兰花 3000 吨/年", "2024-05-20", None, "approve"),
+    ("organic", "COOP-HZ-MUSH", "S-HZ-MUSH-GH", "MR-SHIITAKE", None, "CERT-QH-ORGANIC", "LYOC-2026-OP-0318",
+     "香菇 150 亩出菇棚，有机生产（GB/T 19630）", "2026-03-15", None, "approve"),
+    ("geo_indication", "COOP-DT-YAK", None, None, None, "CERT-QH-GREENFOOD", "AGI01687",
+     "大通牦牛 农产品地理标志 · 大通回族土族自治县全境", "2015-07-01", None, "approve"),
+    ("seedling_virus", "COOP-HZ-BERRY", None, None, ("SS-VIRUS-FREE", 1), "INSP-XN-QC", "XNJC-ZM-2026-0810",
+     "草莓脱毒种苗 50000 株，5 种病毒 RT-PCR 检测未检出", "2026-08-12", None, "approve"),
+    ("organic", "FARM-HZ-DUOBA", "S-HZ-DUOBA-F", "VEG-BROCCOLI", None, "CERT-QH-ORGANIC", "LYOC-2025-OP-0211",
+     "西兰花 180 亩，有机转换期后认证", "2025-11-01", None,
+     ("suspend", "2026-08-25", "监督抽检发现毒死蜱残留，暂停认证")),
+    ("hk_supply_base", "COOP-HZ-VEG", "S-HZ-VEG-F1", None, None, "INSP-XN-QC", "XNHG-GG-2025-007",
+     "供港蔬菜种植基地备案 1200 亩", "2025-04-01", "2028-03-31", None),
 )
