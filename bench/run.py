@@ -16,6 +16,7 @@ import shlex
 import sys
 
 from bench import database
+from bench import recall_speed
 from bench import report
 from bench.masterdata import ADMIN_EMAIL
 from bench.schedule import SeasonSpec
@@ -37,6 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="empty the database and generate a new season")
     parser.add_argument("--rounds", type=int, default=40, help="timed traces per lot and direction")
     parser.add_argument("--operations", type=int, default=200, help="rounds of shipment, receipt and split")
+    parser.add_argument("--recall-rounds", type=int, default=5, help="timed mock and real recalls")
     parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the CSV import")
     return parser.parse_args(argv)
 
@@ -86,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     traces = measure_traces(actor, season, args.rounds)
     print("Timing writes ...", flush=True)
     writes = measure_writes(actor, args.operations)
+    print("Timing recalls ...", flush=True)
+    recall = recall_speed.measure_recalls(actor, args.recall_rounds)
     db.close()
     print("Timing the CSV import ...", flush=True)
     imports = measure_import(args.database_url, args.import_rows)
@@ -93,12 +97,16 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.date.today().isoformat(), "command": "python -m bench.run " + shlex.join(argv or sys.argv[1:]),
         "backend": backend_name, "machine": machine(), "season": season, "trace": traces, "writes": writes,
         "import": imports,
+        "recall": recall,
     }
     print()
     print(report.table(result))
+    print(recall_speed.table(recall))
     path = report.save(result)
     print(f"\nWritten to {path}. For the README:\n")
     print(report.markdown(result))
+    print()
+    print(recall_speed.markdown(recall))
     return 0
 
 

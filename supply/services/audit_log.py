@@ -26,7 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _actor_condition(value: str):
     """Match the actor by id (digits) or by email (any case)."""
     value = value.strip()
-    if value.isdigit():
+    if value.isdigit() and len(value) <= 18:  # an id fits a 64-bit integer; longer digits match no one
         return AuditEntry.actor == int(value)
     return User.email == value.lower()
 

@@ -36,6 +36,8 @@ def home():
         return redirect(url_for("auth.login"))
     if g.user.role == "admin":
         return redirect(url_for("admin.parties"))
+    if g.user.role == "inspector":
+        return redirect(url_for("certificates.queue"))
     return redirect(url_for("batches.index"))
 
 
