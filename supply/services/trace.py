@@ -2,6 +2,8 @@
 
 The queries are compiled once per backend and run with bound values, rows read as tuples (supply.services.sqlcache):
 a trace costs about what its five or six queries cost in the database, not what building them costs in peewee.
+The walk's recursive query returns the nodes themselves (its final SELECT joins each batch reached to its
+product, parties and site), so no list of ids goes back to the database for them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from decimal import Decimal
 
 from peewee import JOIN
 from peewee import SQL
+from peewee import Select
 from peewee import fn
 
+from supply.db import is_sqlite
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
@@ -29,6 +33,7 @@ from supply.services.errors import NotFound
 from supply.services.history import HistoryEvent
 from supply.services.history import Named
 from supply.services.history import events_touching
+from supply.services.history import read_quantity
 from supply.services.sqlcache import bind_ids
 from supply.services.sqlcache import fetch
 from supply.services.sqlcache import ids_in
@@ -87,7 +92,8 @@ class Trace:
     events: list[HistoryEvent] = field(default_factory=list)
 
 
-def _walk_query(upstream: bool):
+def _reached(upstream: bool):
+    """The recursive CTE of the batches reached over live links from the start, with their distance."""
     near, far = (BatchLink.child, BatchLink.parent) if upstream else (BatchLink.parent, BatchLink.child)
     base = Batch.select(Batch.id.alias("batch_id"), SQL("0").alias("distance")).where(Batch.id == slot("start"))
     reached = base.cte("reached", recursive=True, columns=("batch_id", "distance"))
@@ -96,7 +102,12 @@ def _walk_query(upstream: bool):
         .join(reached, on=(near == reached.c.batch_id))
         .where(BatchLink.retracted == slot("retracted"), reached.c.distance <= slot("depth"))
     )
-    reached = reached.union(step)
+    return reached.union(step)
+
+
+def _walk_query(upstream: bool):
+    """Select the batches reached, each once at its nearest distance, nearest first, one past the node cap."""
+    reached = _reached(upstream)
     nearest = fn.MIN(reached.c.distance)
     return (
         reached.select_from(reached.c.batch_id, nearest.alias("distance"))
@@ -118,13 +129,67 @@ def walk(start_id: int, upstream: bool, depth: int, max_nodes: int) -> list[tupl
                  limit=max_nodes + 1)
 
 
-def _reach(start_id: int, direction: str, depth: int, max_nodes: int) -> tuple[dict[int, int], bool]:
-    """Return the batches to show, by id with their signed depth, and whether a cap cut the graph."""
+_NODE_COLUMNS = (Batch.lot_code, Batch.quantity, Batch.on_hand, Batch.in_transit, Batch.unit, Batch.status,
+                 Batch.ear_tag, Batch.produced_on)
+
+
+def _walk_nodes_query(upstream: bool):
+    """Select the batches `walk` reaches, nearest first and capped the same way, with what a node shows.
+
+    The final SELECT of the recursive query joins each reached batch to its product, parties and site, so a
+    trace reads its graph's nodes with the walk instead of sending their ids back in a second query.
+    """
+    reached = _reached(upstream)
+    nearest = fn.MIN(reached.c.distance)
+    found = (
+        Select((reached,), (reached.c.batch_id, nearest.alias("distance")))
+        .group_by(reached.c.batch_id)
+        .order_by(nearest, reached.c.batch_id)
+        .limit(slot("limit"))
+        .alias("found")
+    )
+    origin = Party.alias("origin")
+    holder = Party.alias("holder")
+    return (
+        Batch.select(
+            found.c.batch_id, found.c.distance, *_NODE_COLUMNS, Product.code, Product.name, Product.name_en,
+            Product.category, origin.code, origin.name, origin.name_en, holder.code, holder.name, holder.name_en,
+            Site.code, Site.name, Site.name_en,
+        )
+        .from_(found)
+        .join(Batch, on=(Batch.id == found.c.batch_id))
+        .join(Product, on=(Batch.product == Product.id))
+        .switch(Batch)
+        .join(origin, on=(Batch.origin_party == origin.id))
+        .switch(Batch)
+        .join(holder, on=(Batch.holder == holder.id))
+        .switch(Batch)
+        .join(Site, JOIN.LEFT_OUTER, on=(Batch.site == Site.id))
+        .order_by(found.c.distance, found.c.batch_id)
+        .with_cte(reached)
+    )
+
+
+def _walk_nodes(start_id: int, upstream: bool, depth: int, max_nodes: int) -> list[tuple]:
+    """Walk like `walk` and return each batch reached as (id, distance, node columns ...), nearest first."""
+    name = "trace.walk_nodes_up" if upstream else "trace.walk_nodes_down"
+    # psycopg returns dates; SQLite returns text for the field to parse.
+    readers = (None,) * 9 + (Batch.produced_on,) if is_sqlite() else ()
+    return fetch(name, lambda: _walk_nodes_query(upstream), readers, start=start_id, retracted=False, depth=depth,
+                 limit=max_nodes + 1)
+
+
+def _reach(start_id: int, direction: str, depth: int, max_nodes: int) -> tuple[dict[int, int], dict[int, tuple],
+                                                                                bool]:
+    """Return the batches to show, by id with their signed depth, their node rows, and whether a cap cut the graph."""
+    rows: dict[int, tuple] = {}
     found: list[tuple[int, int]] = []
-    if direction in ("upstream", "both"):
-        found += [(batch_id, -distance) for batch_id, distance in walk(start_id, True, depth, max_nodes) if distance]
-    if direction in ("downstream", "both"):
-        found += [(batch_id, distance) for batch_id, distance in walk(start_id, False, depth, max_nodes) if distance]
+    for upstream, sign in ((True, -1), (False, 1)):
+        if direction in ("upstream" if upstream else "downstream", "both"):
+            for row in _walk_nodes(start_id, upstream, depth, max_nodes):
+                rows[row[0]] = row
+                if row[1]:
+                    found.append((row[0], sign * row[1]))
     found.sort(key=lambda item: (abs(item[1]), item[1], item[0]))
     depths = {start_id: 0}
     truncated = False
@@ -135,52 +200,31 @@ def _reach(start_id: int, direction: str, depth: int, max_nodes: int) -> tuple[d
             truncated = True
             continue
         depths[batch_id] = signed
-    return depths, truncated
+    return depths, rows, truncated
 
 
-_NODE_COLUMNS = (Batch.id, Batch.lot_code, Batch.quantity, Batch.on_hand, Batch.in_transit, Batch.unit,
-                 Batch.status, Batch.ear_tag, Batch.produced_on)
+def _node_order(node: TraceNode) -> tuple[int, str]:
+    """Order the nodes by signed depth (sources first), then lot code."""
+    return node.depth, node.lot
 
 
-def _nodes_query():
-    origin = Party.alias("origin")
-    holder = Party.alias("holder")
-    return (
-        Batch.select(
-            *_NODE_COLUMNS, Product.code, Product.name, Product.name_en, Product.category,
-            origin.code, origin.name, origin.name_en, holder.code, holder.name, holder.name_en,
-            Site.code, Site.name, Site.name_en,
-        )
-        .join(Product, on=(Batch.product == Product.id))
-        .switch(Batch)
-        .join(origin, on=(Batch.origin_party == origin.id))
-        .switch(Batch)
-        .join(holder, on=(Batch.holder == holder.id))
-        .switch(Batch)
-        .join(Site, JOIN.LEFT_OUTER, on=(Batch.site == Site.id))
-        .where(ids_in(Batch.id, "ids"))
-    )
-
-
-def _nodes(depths: dict[int, int]) -> tuple[list[TraceNode], dict[int, str]]:
-    """Fetch the batches of the graph with product, parties and site in one query; return them and their lots."""
-    rows = fetch("trace.nodes", _nodes_query, (None, None, *_NODE_COLUMNS[2:5], None, None, None, Batch.produced_on),
-                 ids=bind_ids(depths))
+def _nodes(depths: dict[int, int], rows: dict[int, tuple]) -> tuple[list[TraceNode], dict[int, str]]:
+    """Build the nodes of the graph from the walk's rows; return them, ordered by depth and lot, and their lots."""
     nodes = []
     lots = {}
-    for (batch_id, lot, quantity, on_hand, in_transit, unit, status, ear_tag, produced_on, product_code,
-         product_name, product_name_en, category, origin_code, origin_name, origin_name_en, holder_code,
-         holder_name, holder_name_en, site_code, site_name, site_name_en) in rows:
+    for batch_id, signed in depths.items():
+        (_, _, lot, quantity, on_hand, in_transit, unit, status, ear_tag, produced_on, product_code, product_name,
+         product_name_en, category, origin_code, origin_name, origin_name_en, holder_code, holder_name,
+         holder_name_en, site_code, site_name, site_name_en) = rows[batch_id]
         lots[batch_id] = lot
         nodes.append(TraceNode(
-            lot=lot, depth=depths[batch_id], product=Named(product_code, product_name, product_name_en),
-            category=category, origin_party=Named(origin_code, origin_name, origin_name_en),
-            holder=Named(holder_code, holder_name, holder_name_en),
-            site=Named(site_code, site_name, site_name_en) if site_code else None,
-            quantity=quantity, on_hand=on_hand, in_transit=in_transit, unit=unit, status=status, ear_tag=ear_tag,
-            produced_on=produced_on,
+            lot, signed, Named(product_code, product_name, product_name_en), category,
+            Named(origin_code, origin_name, origin_name_en), Named(holder_code, holder_name, holder_name_en),
+            Named(site_code, site_name, site_name_en) if site_code else None,
+            read_quantity(quantity), read_quantity(on_hand), read_quantity(in_transit), unit, status, ear_tag,
+            produced_on,
         ))
-    nodes.sort(key=lambda node: (node.depth, node.lot))
+    nodes.sort(key=_node_order)
     return nodes, lots
 
 
@@ -199,8 +243,8 @@ def _edges_query():
 
 def _edges(lots: dict[int, str]) -> list[TraceEdge]:
     """Fetch the live links between the batches of the graph in one query (`lots`: their lot codes by id)."""
-    rows = fetch("trace.edges", _edges_query, (None, None, BatchLink.quantity), ids=bind_ids(lots), retracted=False)
-    return [TraceEdge(lots[parent], lots[child], quantity, unit, kind, event_id)
+    rows = fetch("trace.edges", _edges_query, ids=bind_ids(lots), retracted=False)
+    return [TraceEdge(lots[parent], lots[child], read_quantity(quantity), unit, kind, event_id)
             for parent, child, quantity, unit, kind, event_id in rows]
 
 
@@ -245,15 +289,15 @@ def trace(actor: User, lot_code: str, direction: str = "both", depth: int = DEFA
           max_nodes: int = DEFAULT_MAX_NODES, with_events: bool = True) -> Trace:
     """Trace a lot the actor may see: the genealogy graph in one or both directions and the events touching it.
 
-    Six queries at most (the start lot, a walk per direction, nodes, edges, events with their lines), however
-    large the graph; without `with_events` the events are left out and their query is not run.
+    Seven queries at most (the start lot, a walk per direction with its nodes, edges, events, their lines),
+    however large the graph; without `with_events` the events are left out and their queries are not run.
     """
     return _trace(*start_of(actor, lot_code), direction, depth, max_nodes, with_events)
 
 
 def trace_from(start: Batch, direction: str = "both", depth: int = DEFAULT_DEPTH,
                max_nodes: int = DEFAULT_MAX_NODES, with_events: bool = True) -> Trace:
-    """Trace from a batch already shown to be visible (five queries at most, however large the graph)."""
+    """Trace from a batch already shown to be visible (six queries at most, however large the graph)."""
     return _trace(start.id, start.lot_code, direction, depth, max_nodes, with_events)
 
 
@@ -262,8 +306,8 @@ def _trace(start_id: int, lot_code: str, direction: str, depth: int, max_nodes: 
         raise ValueError(f"unknown direction {direction!r}")
     depth = clamp(depth, DEFAULT_DEPTH, MAX_DEPTH)
     max_nodes = clamp(max_nodes, DEFAULT_MAX_NODES, MAX_NODES)
-    depths, truncated = _reach(start_id, direction, depth, max_nodes)
-    nodes, lots = _nodes(depths)
+    depths, rows, truncated = _reach(start_id, direction, depth, max_nodes)
+    nodes, lots = _nodes(depths, rows)
     return Trace(
         lot=lot_code, direction=direction, depth=depth, max_nodes=max_nodes, truncated=truncated,
         nodes=nodes, edges=_edges(lots), events=events_touching(list(depths)) if with_events else [],
