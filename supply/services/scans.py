@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 
-from peewee import PeeweeException
 from peewee import fn
 
+from supply.clock import utcnow
 from supply.models import Batch
 from supply.models import Scan
+from supply.services.scan_buffer import write_scans
 
-log = logging.getLogger(__name__)
 # Units counted in pieces: one label per piece at most, so scans far above the count suggest a copied label.
 PIECE_UNITS = ("carton", "punnet", "pack", "plant", "head")
 SUSPICIOUS_FACTOR = 3
@@ -29,11 +28,11 @@ class ScanSummary:
 
 
 def record_scan(batch: Batch) -> None:
-    """Log one scan with a single INSERT (no row to lock); a failure to log never fails the page."""
-    try:
-        Scan.insert(batch_id=batch.id).execute()
-    except PeeweeException:
-        log.warning("scan of %s not recorded", batch.lot_code, exc_info=True)
+    """Log one scan of a batch now, with a single INSERT (no row to lock); a failure to log never fails the page.
+
+    The public page holds its scans briefly and writes them together (supply.services.scan_buffer).
+    """
+    write_scans([(batch.id, utcnow())])
 
 
 def scan_summary(batch: Batch) -> ScanSummary:
@@ -49,8 +48,18 @@ def scan_summary(batch: Batch) -> ScanSummary:
     return ScanSummary(count, first, is_suspicious(count, batch))
 
 
+def summary(count: int, first: datetime.datetime | None, unit: str, quantity) -> ScanSummary:
+    """Return the summary of counts already read (with the batch's unit and quantity for the copied-label rule)."""
+    return ScanSummary(count, first, suspicious(count, unit, quantity))
+
+
 def is_suspicious(count: int, batch: Batch) -> bool:
     """Tell whether a batch counted in pieces was scanned far more often than it has pieces."""
-    if batch.unit not in PIECE_UNITS:
+    return suspicious(count, batch.unit, batch.quantity)
+
+
+def suspicious(count: int, unit: str, quantity) -> bool:
+    """Tell whether `count` scans are far more than a batch of `quantity` `unit` has pieces."""
+    if unit not in PIECE_UNITS:
         return False
-    return count > SUSPICIOUS_FACTOR * int(batch.quantity) + SUSPICIOUS_MARGIN
+    return count > SUSPICIOUS_FACTOR * int(quantity) + SUSPICIOUS_MARGIN
