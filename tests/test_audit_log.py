@@ -238,3 +238,16 @@ def test_listing_costs_the_same_queries_for_more_entries(client, log):
     for i in range(10):
         _entry(make_user(), "batches.update", datetime.datetime(2026, 7, 4, 1, i), key=f"LOT-{i}")
     assert queries() == few
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_at_the_ends_of_the_calendar_is_out_of_range_not_a_500(client, day):
+    inspector = make_user(role="inspector")
+    headers = auth_header(inspector)
+    for url, name in ((f"{API}/audit?from={day}", "from"), (f"{API}/audit.csv?to={day}", "to")):
+        assert_error(client.get(url, headers=headers), 422, name, "Out of range.")
+    log_in(client, inspector)
+    for url in (f"/audit/?date_from={day}", f"/audit/?date_to={day}", f"/audit/export.csv?date_to={day}"):
+        assert client.get(url).status_code < 500
+    page = client.get(f"/audit/?date_to={day}").get_data(as_text=True)
+    assert "Out of range." in page

@@ -200,3 +200,38 @@ def test_hold_and_test_events_cannot_be_declared_in_error_and_read_plainly_on_th
     page = client.get("/batches/VEG-A").get_data(as_text=True)
     for heading in ("Test failed", "Put on hold", "Hold released"):
         assert heading in page
+
+
+def test_release_page_answers_404_for_an_unknown_hold_and_409_for_a_released_one(client):
+    vegetable_chain()
+    inspector = make_user(role="inspector")
+    failing_test(client, auth_header(inspector))
+    hold = Hold.get()
+    log_in(client, inspector)
+    with unchanged():
+        assert client.post("/inspections/holds/999999/release", data={"reason": "复检合格"}).status_code == 404
+    assert client.post(f"/inspections/holds/{hold.id}/release", data={"reason": "复检合格"}).status_code == 302
+    with unchanged():
+        again = client.post(f"/inspections/holds/{hold.id}/release", data={"reason": "复检合格"})
+    assert again.status_code == 409
+
+
+def test_a_lot_made_between_the_walk_and_the_locks_is_held_too(app, monkeypatch):
+    """A transformation that commits while a hold waits for its locks: the hold walks again once it has them."""
+    from supply.services import holds
+    from supply.services import stock
+    from tests.chains import run
+
+    world = vegetable_chain()
+    original, pending = stock.lock_batches, [True]
+
+    def lock_after_a_transformation(batch_ids):
+        if pending:
+            pending.clear()
+            run(world["operator"], world["cold"], "grade_pack", [("VEG-S2", None)],
+                [{"lot_code": "VEG-P2", "quantity": "24", "unit": "carton"}])
+        return original(batch_ids)
+
+    monkeypatch.setattr(stock, "lock_batches", lock_after_a_transformation)
+    holds.place_manual_hold(make_user(role="inspector"), {"lot": "VEG-A", "reason": "复检"})
+    assert status("VEG-P2") == "on_hold"

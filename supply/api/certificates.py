@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import unicodedata
+from urllib.parse import quote
 
 from flask import current_app
 from flask import request
@@ -114,6 +116,20 @@ def download_document(actor, cert_id: int, doc_id: int):
     return send_document(actor, cert_id, doc_id)
 
 
+def content_disposition(name: str, stand_in: str) -> str:
+    """Name an attachment: the UTF-8 name as `filename*` (RFC 6266), and a plain ASCII `filename` for old clients.
+
+    The ASCII name drops what ASCII cannot spell; when nothing of the stem is left (a Chinese name), it is
+    `stand_in` with the real extension. Stored names are already safe (no quotes, slashes or control characters).
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").strip(" ._-")
+    stem, dot, extension = name.rpartition(".")
+    if not plain or not plain.rpartition(".")[0].strip(" ._-"):
+        plain = stand_in + (dot + extension.encode("ascii", "ignore").decode("ascii") if stem else "")
+    value = f'attachment; filename="{plain}"'
+    return value if plain == name else value + f"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def send_document(actor, cert_id: int, doc_id: int):
     """Answer with a document's bytes as an attachment of its sniffed type (the pages use this too)."""
     doc, path = certificate_documents.document_for_download(actor, cert_id, doc_id,
@@ -121,6 +137,7 @@ def send_document(actor, cert_id: int, doc_id: int):
     # Read whole (at most 10 MB) so no file handle outlives the request.
     response = send_file(io.BytesIO(path.read_bytes()), mimetype=doc.content_type, as_attachment=True,
                          download_name=doc.file_name, max_age=0, etag=doc.sha256)
+    response.headers["Content-Disposition"] = content_disposition(doc.file_name, f"certificate-{doc.id}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

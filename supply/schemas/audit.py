@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import validate
 from marshmallow import validates_schema
 
 from supply.schemas.common import LocalDateTime
@@ -14,6 +17,18 @@ from supply.schemas.common import text
 from supply.schemas.exports import period_field
 from supply.services.errors import N_
 
+# Days the log can hold: keeps the conversion of a day's bounds to UTC within the calendar (year 1, 9999 overflow).
+DAY_RANGE = validate.Range(min=datetime.date(2000, 1, 1), max=datetime.date(2099, 12, 31), error=N_("Out of range."))
+
+
+def audit_day(name: str | None = None) -> fields.Date:
+    """A first or last day of the period (Asia/Shanghai), between 2000 and 2099; sent as `name` when given."""
+    if name is None:
+        return fields.Date(load_default=None, validate=DAY_RANGE)
+    field = period_field(name)
+    field.validators.append(DAY_RANGE)
+    return field
+
 
 class AuditFilterSchema(PageQuerySchema):
     """Who (email or id), what (an action prefix), which record (table, key) and when (Asia/Shanghai days)."""
@@ -22,8 +37,8 @@ class AuditFilterSchema(PageQuerySchema):
     action = text(60, load_default=None, metadata={"description": "An action or its prefix, e.g. shipments."})
     table = text(40, load_default=None, metadata={"description": "The table of the record, e.g. batch."})
     record = text(80, load_default=None, metadata={"description": "The record's key (lot code, code, email ...)."})
-    date_from = period_field("from")
-    date_to = period_field("to")
+    date_from = audit_day("from")
+    date_to = audit_day("to")
 
     @validates_schema
     def _period(self, data: dict, **kwargs) -> None:
@@ -42,8 +57,8 @@ class AuditExportSchema(AuditFilterSchema):
 class AuditPageFilterSchema(AuditFilterSchema):
     """The filters of the audit page, whose date inputs are named date_from and date_to like other list pages."""
 
-    date_from = fields.Date(load_default=None)
-    date_to = fields.Date(load_default=None)
+    date_from = audit_day()
+    date_to = audit_day()
 
 
 class AuditPageExportSchema(AuditPageFilterSchema):

@@ -193,6 +193,10 @@ class EventTime(fields.AwareDateTime):
         if isinstance(value, str) and len(value) > 40:
             raise ValidationError(N_("Not a valid datetime."))
         result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            result.astimezone(datetime.UTC)  # year 1 at +14:00 falls before the calendar's first day in UTC
+        except OverflowError as exc:
+            raise ValidationError(N_("Out of range.")) from exc
         if result - datetime.datetime.now(datetime.UTC) > datetime.timedelta(days=1):
             raise ValidationError(N_("The time may not be in the future."))
         return result

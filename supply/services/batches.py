@@ -18,6 +18,7 @@ from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
 from supply.services import genealogy
+from supply.services import inherited_holds
 from supply.services import permissions
 from supply.services import stock
 from supply.services.audit import audited
@@ -85,6 +86,7 @@ def register_batch(actor: User, data: dict) -> Batch:
         sources = genealogy.resolve_sources(source_lots, planting, site)
         event = record_commissioning(actor, batch, site, sources)
         genealogy.link_sources(batch, event, sources)
+        inherited_holds.carry_over(actor, batch, [source.batch.id for source in sources])
         return batch
 
 

@@ -120,7 +120,14 @@ def require_uploads_to(actor: User, cert: Certificate) -> None:
         raise Forbidden(N_("Only the holder of the certificate or an inspector may add documents."))
 
 
-@audited("certificates.upload_document")
+def describe_upload(arguments: dict, doc: CertificateDocument) -> tuple[str, str, dict]:
+    """Log an upload by what was stored (never the bytes, nor the server's folder)."""
+    return doc._meta.table_name, str(doc.id), {
+        "certificate": doc.certificate.number, "file_name": doc.file_name, "content_type": doc.content_type,
+        "size": doc.size, "sha256": doc.sha256}
+
+
+@audited("certificates.upload_document", describe=describe_upload)
 def upload_document(actor: User, cert_id: int, content: bytes, file_name: str,
                     directory: str | os.PathLike) -> CertificateDocument:
     """Check an uploaded scan by its content, store it and attach it to the certificate."""

@@ -9,9 +9,11 @@ The rule (DOMAIN.md §5: what matters is the date of the event a certificate vou
   its origin party.
 - The state on a date D is, in this order: `not_yet_valid` when D is before `valid_from`; `revoked` when a
   revocation takes effect on or before D; `expired` when D is after `valid_to` (null: permanent); `suspended` when
-  the last suspension or reinstatement taking effect on or before D is a suspension; else `valid`. Transitions are
-  replayed by their effective date (suspended from D, reinstated on D, revoked from D), ties in the order they were
-  recorded; a suspension or revocation stored on the certificate without a transition counts from `status_from`.
+  the last recorded suspension or reinstatement taking effect on or before D is a suspension; else `valid`. Each
+  step holds from its date on until a later-recorded one: a reinstatement recorded before a suspension dated in
+  the future takes effect cancels it, and a suspension recorded after a reinstatement holds from its own date even
+  if that is before the reinstatement's. A suspension or revocation stored on the certificate without a transition
+  counts from `status_from`.
 - Whatever D, the certificate also carries its later standing: `revoked_from` (the revocation date, if revoked)
   and `suspended_from` (the start of a suspension still in force today), so that a certificate valid on the
   harvest date still shows "revoked from 2026-09-01".
@@ -156,26 +158,21 @@ class LoadedCertificate:
         return ("batch", self.batch_id)
 
     def timeline(self) -> list[tuple[datetime.date, str]]:
-        """Return (effective date, suspend|reinstate|revoke) in force order, the stored status filled in."""
+        """Return (effective date, suspend|reinstate|revoke) in the order recorded, the stored status filled in."""
         changes = list(self.changes)
         done = {action for _, action in changes}
         if self.status == "revoked" and "revoke" not in done:
             changes.append((self.status_from or self.valid_from, "revoke"))
         if self.status == "suspended" and "suspend" not in done:
             changes.append((self.status_from or self.valid_from, "suspend"))
-        # Stable sort: changes on the same day keep the order they were recorded in.
-        return sorted(changes, key=lambda change: change[0])
+        return changes
 
     def evaluate(self, day: datetime.date, event: str = "date") -> CertificateState:
         """Return the certificate's state on `day` and its later standing."""
         changes = self.timeline()
-        revoked_from = next((when for when, action in changes if action == "revoke"), None)
-        suspended_from = None
-        for when, action in changes:
-            if action == "suspend":
-                suspended_from = suspended_from or when
-            elif action == "reinstate":
-                suspended_from = None
+        revoked_from = min((when for when, action in changes if action == "revoke"), default=None)
+        steps = [(when, action) for when, action in changes if action in ("suspend", "reinstate")]
+        suspended_from = steps[-1][0] if steps and steps[-1][1] == "suspend" else None
         if revoked_from is not None:
             suspended_from = None
         return CertificateState(
@@ -193,13 +190,8 @@ class LoadedCertificate:
             return REVOKED
         if self.valid_to is not None and day > self.valid_to:
             return EXPIRED
-        suspended = False
-        for when, action in changes:
-            if when > day:
-                break
-            if action in ("suspend", "reinstate"):
-                suspended = action == "suspend"
-        return SUSPENDED if suspended else VALID
+        in_force = [action for when, action in changes if action in ("suspend", "reinstate") and when <= day]
+        return SUSPENDED if in_force and in_force[-1] == "suspend" else VALID
 
 
 def batch_keys(product_id: int, site_id: int, party_id: int, batch_id: int | None) -> list[tuple]:

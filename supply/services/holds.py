@@ -51,6 +51,10 @@ def place_hold(actor: User, batch: Batch, reason: str, test_result: TestResult |
     """Hold a batch and every lot downstream of it, in the caller's transaction; record one `holding` event."""
     ids = downstream_ids(batch.id)
     locked = stock.lock_batches(ids)
+    # A transformation that held a lock while we walked may have made new lots since: walk again under the locks.
+    while more := [i for i in downstream_ids(batch.id) if i not in locked]:
+        ids += more
+        locked.update(stock.lock_batches(more))
     hold = Hold.create(batch=batch, test_result=test_result, reason=reason, opened_by=actor)
     HoldBatch.insert_many([{"hold": hold.id, "batch": batch_id} for batch_id in ids]).execute()
     Batch.update(status="on_hold").where(Batch.id.in_(ids), Batch.status != "recalled").execute()

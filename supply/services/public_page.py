@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from supply.clock import to_local
 from supply.models import Batch
 from supply.services import chain
 from supply.services.batches import with_origin
@@ -220,7 +221,8 @@ def certification_json(batch: Batch, certification: BatchCertification, tests: l
                    "analyte": test.analyte or None,
                    "value": None if test.value is None else format(test.value.normalize(), "f"),
                    "unit": test.value_unit or None, "passed": test.passed,
-                   "tested_at": test.tested_at.isoformat() + "Z", "lab": _name(test.lab)} for test in tests],
+                   "tested_at": to_local(test.tested_at).isoformat(timespec="seconds"), "lab": _name(test.lab)}
+                  for test in tests],
         "complete": not certification.truncated,
     }
 

@@ -150,9 +150,17 @@ def _counties_query():
 def scope_of(root_id: int, with_lock: bool = False) -> Scope:
     """Return every lot a recall of this lot reaches, with quantities, what was distributed and the counties."""
     reached = reach(root_id)
-    ids = bind_ids(reached)
     if with_lock:
         lock(list(reached))
+        # A transformation that held a lock while we walked may have made new lots since: walk again under the locks.
+        while True:
+            again = reach(root_id)
+            more = [batch_id for batch_id in again if batch_id not in reached]
+            if not more:
+                break
+            lock(more)
+            reached = {**again, **reached}
+    ids = bind_ids(reached)
     converters = (None, None, None, None, None, *_LOT_COLUMNS[5:8], None, None, Batch.produced_on)
     rows = fetch("recall.lots", _lots_query, converters, ids=ids)
     distributed = _distributed(ids, {row[0]: row[2] for row in rows})

@@ -137,6 +137,18 @@ def _insert_lots(recall: Recall, scope: Scope) -> None:
         f"unit, updated_at) {select}", (recall.id, utcnow(), json.dumps(rows)))
 
 
+def _refuse_second_open(root_id: int) -> None:
+    """Refuse a recall of a lot that an open recall already started from (a form sent twice); 409 on `lot`.
+
+    Called with the scope's lots locked, so of two concurrent openings the second sees the first.
+    """
+    code = (Recall.select(Recall.code).where(Recall.batch == root_id, Recall.status == "open")
+            .order_by(Recall.id).limit(1).scalar())
+    if code is not None:
+        message = N_("An open recall of this lot exists already.")
+        raise Conflict(message, {"lot": [message, code]})
+
+
 @audited("recalls.open")
 def open_recall(actor: User, data: dict) -> Recall:
     """Open a recall on a lot: mark it and every lot up- and downstream recalled, with events and recall lines.
@@ -150,6 +162,7 @@ def open_recall(actor: User, data: dict) -> Recall:
         raise Invalid.field("reason", N_("Give the reason for the recall."))
     with db.atomic():
         scope = scope_of(root_of(data.get("lot") or ""), with_lock=True)
+        _refuse_second_open(scope.root.batch_id)
         area = (data.get("area") or "").strip() or "、".join(scope.counties)
         recall = _create(actor, scope.root.batch_id, level, reason, area)
         _mark(actor, recall, scope)

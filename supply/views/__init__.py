@@ -19,6 +19,7 @@ from supply.views import shipments
 from supply.views import transformations
 from supply.views.filters import register_filters
 from supply.views.labels import register_labels
+from supply.views.odd_input import refuse_odd_urls
 
 
 def register_views(app: Flask) -> None:
@@ -36,5 +37,6 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(inspections.bp)
     app.register_blueprint(recalls.bp)
     app.register_blueprint(audit.bp)
+    refuse_odd_urls(app)
     register_filters(app)
     register_labels(app)

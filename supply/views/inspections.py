@@ -169,11 +169,13 @@ def _holds_page(failed: int | None, values: dict, form: FormResult):
 @roles_required(*permissions.INSPECTING_ROLES)
 def release(hold_id: int):
     """Release a hold with a reason; shown again with the message beside the reason when it is missing."""
+    holds.get_hold(hold_id)  # an unknown hold is a 404 page, not a message on the list
     values = form_payload(request.form, ("reason",))
     form = submit(ReleaseSchema(), values, lambda data: holds.release_hold(g.user, hold_id, data["reason"]))
     if form.ok:
         return saved(gettext("Hold released."), url_for(".hold_list"))
-    return _holds_page(hold_id, values, form), FORM_ERROR_STATUS
+    released = holds.get_hold(hold_id).released_at is not None
+    return _holds_page(hold_id, values, form), 409 if released else FORM_ERROR_STATUS
 
 
 @bp.route("/holds/new", methods=["GET", "POST"])

@@ -1,12 +1,16 @@
 """The public scan page of a batch (no login) and its QR code images.
 
 The page is kept once rendered (supply.services.public_cache) and served again, its scans block drawn afresh,
-while the probe every request runs finds the data it shows unchanged; it carries a weak ETag, so a phone
-scanning again gets 304 Not Modified. A 304 and a kept page still record the scan.
+while the data version is unchanged (no query; most such requests never reach Flask, see
+supply.public_fastpath) or, after the version moved, while the probe finds the data it shows unchanged; it
+carries a weak ETag, so a phone scanning again gets 304 Not Modified. A 304 and a kept page still record the
+scan. Counts come from the worker's scan tallies (supply.services.scan_buffer).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Blueprint
@@ -22,6 +26,7 @@ from supply.clock import utcnow
 from supply.http_cache import immutable_response
 from supply.models import Batch
 from supply.services import public_cache
+from supply.services import public_version
 from supply.services import qr
 from supply.services import scan_buffer
 from supply.services import scans
@@ -49,22 +54,30 @@ def page_cache() -> public_cache.PageCache:
         folder = public_cache.disk_folder(Path(current_app.instance_path) / "page-cache",
                                           public_cache.code_fingerprint(roots))
         cache = public_cache.PageCache(current_app.jinja_env, size, folder)
+        cache.version_file = public_version.register(current_app.instance_path)
         current_app.extensions["public_page_cache"] = cache
     return cache
 
 
 def held_scans() -> scan_buffer.ScanBuffer:
-    """Return this app's scan buffer: `SCAN_BUFFER_SECONDS` (0.5; 0 when testing) at most before a scan is written."""
+    """Return this app's scan buffer: `SCAN_BUFFER_SECONDS` (0.5; 0 when testing) at most before a scan is written,
+    counts read again after `PUBLIC_SCAN_COUNT_SECONDS` (5; 0 when testing)."""
     buffer = current_app.extensions.get("scan_buffer")
     if buffer is None:
-        delay = current_app.config.get("SCAN_BUFFER_SECONDS", 0 if current_app.testing else scan_buffer.DELAY)
-        buffer = current_app.extensions["scan_buffer"] = scan_buffer.ScanBuffer(delay)
+        testing = current_app.testing
+        delay = current_app.config.get("SCAN_BUFFER_SECONDS", 0 if testing else scan_buffer.DELAY)
+        refresh = current_app.config.get("PUBLIC_SCAN_COUNT_SECONDS", 0 if testing else scan_buffer.REFRESH)
+        buffer = current_app.extensions["scan_buffer"] = scan_buffer.ScanBuffer(delay, refresh=refresh)
     return buffer
 
 
-def page_response(html: str, etag: str | None) -> Response:
-    """Answer with a page that must be revalidated on every visit: 304 Not Modified when the client's ETag matches."""
-    unchanged = etag is not None and request.if_none_match.contains_weak(etag)
+def page_response(html: str, etag: str | None, if_none_match=None) -> Response:
+    """Answer with a page that must be revalidated on every visit: 304 Not Modified when the client's ETag matches.
+
+    `if_none_match` is the request's parsed If-None-Match (the current request's when not given).
+    """
+    if_none_match = request.if_none_match if if_none_match is None else if_none_match
+    unchanged = etag is not None and if_none_match.contains_weak(etag)
     response = Response(b"" if unchanged else html, status=304 if unchanged else 200, mimetype="text/html")
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-cache"
@@ -73,22 +86,59 @@ def page_response(html: str, etag: str | None) -> Response:
     return response
 
 
-def count_scan(found: public_cache.Probe) -> scans.ScanSummary:
-    """Record this scan (GET only) and sum up the batch's scans: those written, those this worker holds, this one.
+def this_scan(buffer: scan_buffer.ScanBuffer, batch_id: int, unit: str, quantity, method: str):
+    """Sum up a batch's scans with this one (GET only): the tally's count, and this request's scan time or None.
 
-    The held scans are read after the probe: a scan only ever moves from held to written, so none counts twice.
+    The caller records the scan (`buffer.add`) once it knows it answers; HEAD records nothing.
     """
+    count, first = buffer.count(batch_id)
+    at = utcnow() if method == "GET" else None
+    if at is not None:
+        count += 1
+        first = at if first is None else min(first, at)
+    return scans.summary(count, first, unit, quantity), at
+
+
+def count_scan(batch_id: int, unit: str, quantity) -> scans.ScanSummary:
+    """Record this scan (GET only) and sum up the batch's scans: the worker's tally of them and this one."""
     buffer = held_scans()
-    held, first_held = buffer.held(found.batch_id)
-    at = utcnow()
-    recorded = request.method == "GET" and buffer.add(found.batch_id, at)
-    firsts = [when for when in (found.first_scan, first_held, at if recorded else None) if when is not None]
-    return scans.summary(found.scans + held + recorded, min(firsts, default=None), found.unit, found.quantity)
+    summary, at = this_scan(buffer, batch_id, unit, quantity, request.method)
+    if at is not None:
+        buffer.add(batch_id, at)
+    return summary
 
 
-def draw_scans(section: public_cache.ScanSection, summary: scans.ScanSummary, language: str) -> str:
-    """Draw the page's scans block for this request's language and counts."""
-    return section.render(summary, language, getattr(get_translations(), "plural", None))
+def draw_scans(cache: public_cache.PageCache, section: public_cache.ScanSection, summary: scans.ScanSummary,
+               language: str) -> str:
+    """Draw the page's scans block for this request's language and counts (and keep the language's plural rule)."""
+    plural = getattr(get_translations(), "plural", None)
+    cache.plurals[language] = plural
+    return section.render(summary, language, plural)
+
+
+def kept_response(cache: public_cache.PageCache, page: public_cache.Page, language: str, method: str,
+                  if_none_match, draw=None) -> Response | None:
+    """Answer with a kept page, its scans block drawn for this request, and record the scan (GET only).
+
+    Without a request context (the fast path, `draw` None) the block is filled in from a shell drawn before:
+    None (nothing recorded) when there is none yet for this language and count, so the view answers instead.
+    """
+    buffer = held_scans() if draw is not None else cache.scan_buffer
+    batch_id = page.version.batch_id
+    summary, at = this_scan(buffer, batch_id, page.unit, Decimal(page.quantity), method)
+    if if_none_match.contains_weak(page.etag):
+        body = ""
+    else:
+        body = cache.section.filled(summary, language, cache.plurals.get(language)) \
+            if language in cache.plurals else None
+        if body is None:
+            if draw is None:
+                return None
+            body = draw(summary)
+        body = page.head + body + page.tail
+    if at is not None:
+        buffer.add(batch_id, at)
+    return page_response(body, page.etag, if_none_match)
 
 
 def render_batch_page(batch: Batch) -> Response:
@@ -99,19 +149,27 @@ def render_batch_page(batch: Batch) -> Response:
 def serve_page(token: str) -> Response:
     """Record the scan (GET only) and answer with the page of a token's batch: the kept copy while it is fresh."""
     cache = page_cache()
+    cache.scan_buffer = held_scans()
     section = cache.section
     language = str(get_locale())
     key = (token, request.path, language)
+    data_version = public_version.read(cache.version_file)  # before the data: a page may look older, never newer
     kept = cache.get(key) if section is not None else None
+
+    def draw(summary: scans.ScanSummary) -> str:
+        return draw_scans(cache, section, summary, language)
+
+    if kept is not None and kept.current(data_version, public_cache.now()):
+        return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
     found = public_cache.probe(token, kept.upstream, kept.recalled) if kept else public_cache.probe(token)
     if found is None:
         body, status = not_found()
         return Response(body, status=status, mimetype="text/html")
-    summary = count_scan(found)
     if kept is not None and kept.fresh(found, public_cache.now()):
-        if request.if_none_match.contains_weak(kept.etag):
-            return page_response("", kept.etag)
-        return page_response(kept.head + draw_scans(section, summary, language) + kept.tail, kept.etag)
+        kept = dataclasses.replace(kept, data_version=data_version)  # unchanged at this version: no render
+        cache.put(key, kept)
+        return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
+    summary = count_scan(found.batch_id, found.unit, found.quantity)
     batch = batch_by_token(token)  # read after the probe: the page may be newer than its version, never older
     view = public_view(batch)
     site = batch.origin_site
@@ -119,13 +177,14 @@ def serve_page(token: str) -> Response:
         "public/batch.html", view=view, batch=batch, product=batch.product, origin=batch.origin_party, site=site,
         area=area_map(site.latitude, site.longitude), scans=summary, languages=LANGUAGE_NAMES,
     )
-    parts = public_cache.split(html, draw_scans(section, summary, language)) if section is not None else None
+    parts = public_cache.split(html, draw(summary)) if section is not None else None
     if parts is None:
         return page_response(html, None)
     recalled = tuple(up.lot for up in view.upstream if up.recalled)
     version = found.version(len(recalled))
     page = public_cache.Page(version, tuple(up.lot for up in view.upstream), recalled, *parts,
-                             public_cache.etag(key, version), public_cache.now())
+                             public_cache.etag(key, version), public_cache.now(), data_version, found.unit,
+                             str(found.quantity))
     cache.put(key, page)
     return page_response(html, page.etag)
 
