@@ -251,3 +251,21 @@ def test_a_day_at_the_ends_of_the_calendar_is_out_of_range_not_a_500(client, day
         assert client.get(url).status_code < 500
     page = client.get(f"/audit/?date_to={day}").get_data(as_text=True)
     assert "Out of range." in page
+
+
+def test_lines_of_a_record_are_named_by_their_parent_and_found_with_it(client):
+    from supply.models import CertificateDocument
+    from supply.services.audit import record_key
+    from tests.certificate_helpers import make_certificate
+
+    cert = make_certificate(number="ORG-KEY-1")
+    document = CertificateDocument.create(certificate=cert, file_name="a.pdf", content_type="application/pdf",
+                                          size=5, sha256="0" * 64)
+    assert record_key(document) == f"ORG-KEY-1#{document.id}"
+    from supply.services.audit import log
+    from supply.services.audit_log import list_entries
+    from tests.factories import make_user
+
+    log(None, "certificates.upload_document", document)
+    found = [entry.record_key for entry in list_entries(make_user(role="admin"), {"record": "ORG-KEY-1"})]
+    assert found == [f"ORG-KEY-1#{document.id}"]

@@ -121,7 +121,7 @@ def test_issuing_a_token_is_logged_without_the_password_or_the_token(client, wor
     assert response.status_code == 201, response.json
     raw = response.json["token"]
     token = ApiToken.get(ApiToken.token_hash != "", ApiToken.id == response.json["id"])
-    entry = only_entry(since, "tokens.create", user, "api_token", str(token.id),
+    entry = only_entry(since, "tokens.create", user, "api_token", f"{user.email}#{token.id}",
                        secrets=(PASSWORD, raw, raw[3:], token.token_hash))
     assert entry.changes == {"name": "手机"}
 
@@ -132,7 +132,7 @@ def test_revoking_a_token_is_logged(client, world):
     since = latest_id()
     response = client.delete(f"{API}/auth/tokens/{token_id}", headers=world["headers"])
     assert response.status_code == 200, response.json
-    only_entry(since, "tokens.revoke", user, "api_token", str(token_id))
+    only_entry(since, "tokens.revoke", user, "api_token", f"{user.email}#{token_id}")
 
 
 def test_wrong_credentials_log_nothing(client, world):

@@ -112,6 +112,10 @@ def test_tracking_and_closing(client, world):
 
 def test_csv_report_parses_and_has_every_lot(client, world):
     code = open_one(client, world)["code"]
+    shop_code = world["parties"]["shop"].code
+    noticed = client.post(f"{API}/recalls/{code}/notices", headers=world["headers"],
+                          json={"party": shop_code, "channel": "phone", "sent_at": "2026-07-20T10:00:00+08:00"})
+    assert noticed.status_code in (200, 201), noticed.get_json()
     response = client.get(f"{API}/recalls/{code}/report.csv", headers=world["headers"])
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
@@ -120,6 +124,9 @@ def test_csv_report_parses_and_has_every_lot(client, world):
     assert {row["批次 Lot"] for row in rows} == {"F1", "M", "S1", "S2", "P1", "P2", "P3"}
     shop = [row for row in rows if row["持有方代码 Holder code"] == world["parties"]["shop"].code]
     assert [(row["批次 Lot"], row["持有方库存 Holder on hand"]) for row in shop] == [("P1", "12")]
+    assert [row["通知 Notices sent"] for row in shop] == ["2026-07-20T10:00+08:00 phone"]
+    recall = client.get(f"{API}/recalls/{code}", headers=world["headers"]).get_json()
+    assert {row["原因 Reason"] for row in rows} == {recall["reason"]}
     assert {row["召回编号 Recall"] for row in rows} == {code}
     assert rows[0]["关系 Relation"] == "root" and rows[0]["生产者 Producer"] == world["parties"]["farm1"].name
 

@@ -35,7 +35,8 @@ def list_entries(actor: User, filters: dict):
     """Return the query of audit entries matching the filters, newest first (admins and inspectors only).
 
     Filters: `actor` (email or id), `action` (a prefix: "shipments" or "shipments.create"), `table`, `record`
-    (a record key), `date_from` and `date_to` (days in Asia/Shanghai, both included).
+    (a record key; `RC2026-0001` also finds the recall's lines `RC2026-0001#7`), `date_from` and `date_to`
+    (days in Asia/Shanghai, both included).
     """
     permissions.require_reads_audit(actor)
     query = (
@@ -50,7 +51,8 @@ def list_entries(actor: User, filters: dict):
     if filters.get("table"):
         query = query.where(AuditEntry.table == filters["table"])
     if filters.get("record"):
-        query = query.where(AuditEntry.record_key == filters["record"])
+        record = filters["record"]
+        query = query.where((AuditEntry.record_key == record) | AuditEntry.record_key.startswith(record + "#"))
     if filters.get("date_from"):
         query = query.where(AuditEntry.at >= local_day_bounds(filters["date_from"], filters["date_from"])[0])
     if filters.get("date_to"):

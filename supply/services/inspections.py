@@ -151,7 +151,7 @@ def record_test(actor: User, data: dict) -> TestResult:
                   "kit_lot": result.kit_lot, "operator": result.operator},
         )
         if not passed:
-            holds.place_hold(actor, batch, data.get("notes") or f"{result.kind} {result.analyte}".strip(), result)
+            holds.place_hold(actor, batch, data.get("notes") or result.analyte, result)
         return result
 
 

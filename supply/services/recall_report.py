@@ -29,7 +29,7 @@ COLUMNS = (
     "层级 Depth", "产品代码 Product code", "产品名称 Product", "生产者 Producer", "生产日期 Produced on",
     "数量 Quantity", "单位 Unit", "已分销 Distributed", "已召回 Recovered", "已销毁 Destroyed",
     "持有方代码 Holder code", "持有方 Holder", "持有方库存 Holder on hand", "持有方收货 Holder received",
-    "在途 Holder in transit", "联系电话 Phone", "地址 Address",
+    "在途 Holder in transit", "联系电话 Phone", "地址 Address", "通知 Notices sent", "原因 Reason", "范围 Area",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,6 +91,10 @@ def report_rows(report: RecallReport) -> list[list[str]]:
     """Return the sheet's rows: one per lot and holder, in the order of the recall's lots."""
     recall = report.recall
     head = [recall.code, recall.level, _time(recall.start_by), _time(recall.finish_by)]
+    plan = [recall.reason, recall.area]
+    notices: dict[int, list[str]] = {}
+    for notice in report.notices:
+        notices.setdefault(notice.party_id, []).append(f"{_time(notice.sent_at)} {notice.channel}")
     rows = []
     for line in report.lots:
         batch = line.batch
@@ -100,8 +104,8 @@ def report_rows(report: RecallReport) -> list[list[str]]:
         holders = report.holders_of(batch.lot_code) or [(None, None)]
         for holder, held in holders:
             tail = ([holder.code, holder.name, held.on_hand, held.received, held.in_transit, holder.phone,
-                     holder.address] if holder else [""] * 7)
-            rows.append([_cell(value) for value in head + lot + tail])
+                     holder.address, "; ".join(notices.get(holder.party_id, []))] if holder else [""] * 8)
+            rows.append([_cell(value) for value in head + lot + tail + plan])
     return rows
 
 

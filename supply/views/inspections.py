@@ -46,7 +46,7 @@ METHOD_LABELS = {"enzyme_inhibition": _l("Enzyme inhibition (GB/T 5009.199)"), "
                  "elisa": _l("ELISA"), "pcr": _l("PCR"), "visual": _l("Visual examination"), "other": _l("Other")}
 BASIS_LABELS = {"quality_control": _l("Quality control"), "own_test": _l("Own test"),
                 "commissioned_test": _l("Commissioned test")}
-HOLD_STATUS_LABELS = {"open": _l("Open"), "released": _l("Released"), "all": _l("All")}
+HOLD_STATUS_LABELS = {"open": _l("Not released"), "released": _l("Released"), "all": _l("All")}
 INSPECTION_FIELDS = tuple(InspectionCreateSchema().load_fields)
 TEST_FIELDS = tuple(TestCreateSchema().load_fields)
 assert set(METHOD_LABELS) == set(TEST_METHODS)
