@@ -16,6 +16,7 @@ from supply.demo_data import BATCHES
 from supply.demo_data import PARTIES
 from supply.demo_data import PRODUCTS
 from supply.demo_data import SITES
+from supply.demo_inspections import seed_inspections
 from supply.identifiers import gtin_check_digit
 from supply.identifiers import uscc_check_char
 from supply.models import Batch
@@ -109,6 +110,7 @@ def seed_demo(passwords: Mapping[str, str]) -> dict[str, int]:
         for number, row in enumerate(BATCHES, 1):
             _register_batch(admin, number, categories[row[1]], *row)
         seed_certificates()
+        seed_inspections()
     return {
         "parties": len(PARTIES),
         "sites": len(SITES),

@@ -13,9 +13,12 @@ from supply.identifiers import is_valid_ear_tag
 from supply.identifiers import is_valid_uscc
 from supply.identifiers import normalise_gtin
 from supply.models import Batch
+from supply.models import Certificate
+from supply.models import Hold
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
+from supply.models import TestResult
 from supply.models import User
 from supply.models.party import SITE_KINDS
 from supply.services.users import check_credentials
@@ -50,6 +53,14 @@ def test_seed_demo_builds_a_xining_season(database_url):
     assert yaks.count() >= 5
     assert all(is_valid_ear_tag(yak.ear_tag) and yak.ear_tag.startswith("2630121") and yak.quantity == 1
                for yak in yaks)
+    # Tests: two passing broccoli lots with compliance certificates, one failing Duoba lot on hold.
+    held = [batch for batch in Batch.select() if batch.status == "on_hold"]
+    assert [batch.origin_party.code for batch in held] == ["FARM-HZ-DUOBA"]
+    assert Hold.select().where(Hold.released_at.is_null()).count() == 1
+    issued = Certificate.select().where(Certificate.kind == "compliance")
+    assert {(c.basis, c.batch.origin_party.code) for c in issued} == {("own_test", "COOP-HZ-VEG"),
+                                                                       ("commissioned_test", "COOP-HZ-VEG")}
+    assert sorted(test.passed for test in TestResult.select()) == [False, True, True]
 
 
 def test_demo_logins_work_for_every_role_with_the_generated_passwords(database_url):
