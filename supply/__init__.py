@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from supply import db
 from supply import i18n
+from supply import public_fastpath
 from supply.api import bp as api_bp
 from supply.auth import load_session_user
 from supply.cli import register_cli
@@ -39,4 +40,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_views(app)
     register_error_handlers(app)
     register_cli(app)
+    public_fastpath.install(app)
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 
 from flask import Flask
@@ -30,36 +29,6 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-LIVENESS_WINDOW = 1.0
-
-
-def ping_only_idle_connections(database) -> None:
-    """Ping (SELECT 1) a pooled PostgreSQL connection on checkout only when it sat in the pool over a second.
-
-    peewee's pool pings every connection it hands out: one more round trip per request, which halves the
-    throughput of a small page on a busy two-core machine. A connection returned less than LIVENESS_WINDOW
-    seconds ago, open and idle, is handed out as is (as HikariCP's "alive bypass window" does); older ones are
-    still pinged, so a restarted server is noticed before a request uses a dead connection.
-    """
-    returned: dict[int, float] = {}
-    ping, reusable, adapter = database._is_closed, database._can_reuse, database._adapter
-
-    def can_reuse(conn) -> bool:
-        ok = reusable(conn)
-        if ok:
-            returned[database.conn_key(conn)] = time.monotonic()
-        return ok
-
-    def is_closed(conn) -> bool:
-        at = returned.pop(database.conn_key(conn), None)
-        if (at is not None and time.monotonic() - at < LIVENESS_WINDOW and not conn.closed
-                and adapter.txn_status(conn) == adapter.txn_idle):
-            return False
-        return ping(conn)
-
-    database._can_reuse, database._is_closed = can_reuse, is_closed
-
-
 def open_database(url: str):
     """Connect a peewee database for the given URL (sqlite:///... or postgresql://...)."""
     if url.startswith("sqlite"):
@@ -68,7 +37,6 @@ def open_database(url: str):
         database = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     elif "+pool" in url.split("://", 1)[0]:
         database = connect(url, max_connections=32, stale_timeout=300)
-        ping_only_idle_connections(database)
     else:
         database = connect(url)
     return database

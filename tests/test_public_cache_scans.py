@@ -7,6 +7,8 @@ import re
 import threading
 from types import SimpleNamespace
 
+from peewee import DatabaseProxy
+
 from supply.models import Scan
 from supply.services import scan_buffer
 from supply.services.scan_buffer import ScanBuffer
@@ -56,7 +58,7 @@ def test_a_full_buffer_is_written_at_once_off_the_requests_thread(monkeypatch):
         return True
 
     monkeypatch.setattr(scan_buffer, "write_scans", write)
-    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(is_closed=lambda: False))
+    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(is_closed=lambda: False, obj="bound"))
     buffer = ScanBuffer(delay=60, size=3)
     buffer.add(1, AT)
     buffer.add(2, AT)
@@ -84,7 +86,7 @@ def test_held_scans_are_written_by_the_timer(monkeypatch):
         return True
 
     monkeypatch.setattr(scan_buffer, "write_scans", write)
-    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(is_closed=lambda: False))
+    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(is_closed=lambda: False, obj="bound"))
     buffer = ScanBuffer(delay=0.05)
     buffer.add(7, AT)
     buffer.add(8, AT)
@@ -100,3 +102,94 @@ def test_a_failed_write_is_logged_not_raised(monkeypatch, caplog):
     monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(param="?", execute_sql=broken))
     assert scan_buffer.write_scans([(1, AT)]) is False
     assert "1 scans not recorded" in caplog.text
+
+
+def test_counts_need_no_query_until_the_refresh_and_never_count_a_scan_twice(app, monkeypatch):
+    batch, other = make_batch(), make_batch()
+    clock = [100.0]
+    monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
+    reads = []
+    real = scan_buffer.read_counts
+    monkeypatch.setattr(scan_buffer, "read_counts", lambda ids: reads.append(sorted(ids)) or real(ids))
+    earlier = AT - datetime.timedelta(days=1)
+    buffer = ScanBuffer(delay=60, refresh=5)
+    assert buffer.count(batch.id) == (0, None)
+    buffer.add(batch.id, AT)  # held by this worker: counts at once
+    assert buffer.count(batch.id) == (1, AT)
+    Scan.insert(batch_id=batch.id, scanned_at=earlier).execute()  # another worker's scan
+    assert buffer.flush()
+    clock[0] += 9
+    assert buffer.count(batch.id) == (1, AT) and len(reads) == 1  # no query within twice the refresh
+    buffer.read_stale()  # the writer thread's read after a write: the tallies older than the refresh
+    assert buffer.count(batch.id) == (2, earlier)  # the other worker's scan, ours once
+    assert reads == [[batch.id], [batch.id]]
+    clock[0] += 3
+    assert buffer.count(other.id) == (0, None)  # read with the tallies already half as old as the refresh
+    assert reads[-1] == sorted([batch.id, other.id])
+    buffer.add(batch.id, AT)
+    buffer.add(other.id, AT)
+    clock[0] += 9
+    assert buffer.count(batch.id) == (3, earlier) and buffer.count(other.id) == (1, AT)
+    assert len(reads) == 3
+    buffer.flush()
+    clock[0] += 1
+    assert buffer.count(batch.id) == (3, earlier) and buffer.count(other.id) == (1, AT)
+    assert len(reads) == 4  # twice the refresh: the request read them itself
+
+
+def test_without_delay_a_request_reads_its_tally_after_the_refresh(app, monkeypatch):
+    batch = make_batch()
+    clock = [100.0]
+    monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
+    buffer = ScanBuffer(delay=0, refresh=5)
+    buffer.add(batch.id, AT)
+    assert buffer.count(batch.id) == (1, AT)
+    Scan.insert(batch_id=batch.id, scanned_at=AT).execute()
+    assert buffer.count(batch.id) == (1, AT)
+    clock[0] += 5
+    assert buffer.count(batch.id) == (2, AT)
+
+
+def test_a_failed_write_is_not_counted_once_the_count_is_read_again(app, monkeypatch):
+    batch = make_batch()
+    clock = [100.0]
+    monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
+    buffer = ScanBuffer(delay=60, refresh=5)
+    buffer.add(batch.id, AT)
+    assert buffer.count(batch.id) == (1, AT)
+    monkeypatch.setattr(scan_buffer, "write_scans", lambda rows: False)
+    assert buffer.flush() is False
+    assert buffer.count(batch.id)[0] == 1
+    clock[0] += 10
+    assert buffer.count(batch.id) == (0, AT)
+
+
+def test_held_scans_are_dropped_not_written_once_the_apps_database_is_gone(monkeypatch, caplog):
+    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(obj="live", is_closed=lambda: False))
+    buffer = ScanBuffer(delay=60)
+    buffer.add(1, AT)
+    monkeypatch.setattr(scan_buffer, "db", DatabaseProxy())  # the live server's teardown unbinds the proxy
+    assert buffer.flush() is False
+    assert "1 scans dropped" in caplog.text
+    buffer.add(2, AT)
+    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(obj="another test's database", is_closed=lambda: False))
+    assert buffer.flush() is False and buffer.held(2) == (0, None)
+
+
+def test_an_unexpected_error_while_writing_is_logged_not_raised(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise AttributeError("Cannot use uninitialized Proxy.")
+
+    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(obj="live", is_closed=broken))
+    buffer = ScanBuffer(delay=60)
+    buffer.add(1, AT)
+    assert buffer.flush() is False
+    assert "1 scans not recorded" in caplog.text
+
+
+def test_scans_are_written_at_once_when_testing_unless_a_test_buffers_them(app, client):
+    batch = make_batch()
+    client.get(f"/t/{batch.public_token}")
+    buffer = app.extensions["scan_buffer"]
+    assert buffer.delay == 0 and buffer.refresh == 0
+    assert Scan.select().where(Scan.batch_id == batch.id).count() == 1

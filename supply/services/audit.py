@@ -15,11 +15,13 @@ import inspect
 from collections.abc import Callable
 from decimal import Decimal
 
+from peewee import ForeignKeyField
 from peewee import Model
 
 from supply.db import db
 from supply.models import AuditEntry
 from supply.models import User
+from supply.services import public_version
 
 SECRET_KEYS = frozenset({"password", "password_confirm", "new_password", "current_password", "token", "secret"})
 # Keys holding these are masked too (old_password, client_secret); so are keys ending in _token or token_hash
@@ -66,13 +68,28 @@ def plain(value):
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
 
 
-def record_key(record: Model) -> str:
-    """Name a record by its natural key (lot code, code, number ...) or else its id."""
+def _natural_key(record: Model) -> str | None:
+    """Return a record's natural key (lot code, code, number ...), if it has one."""
     for name in KEY_FIELDS:
         if name in record._meta.fields:
             value = getattr(record, name)
             if value:
                 return str(value)
+    return None
+
+
+def record_key(record: Model) -> str:
+    """Name a record by its natural key, else as `<its parent's natural key>#<id>` (a recall's lot line is
+    `RC2026-0001#7`, a document `LB-15-2405630123A#2`), else by its id; the log's record filter matches both."""
+    own = _natural_key(record)
+    if own is not None:
+        return own
+    for field in record._meta.sorted_fields:
+        if isinstance(field, ForeignKeyField) and getattr(record, field.name + "_id", None) is not None:
+            parent = _natural_key(getattr(record, field.name))
+            if parent is not None:
+                return f"{parent}#{record.get_id()}"
+            break
     return str(record.get_id())
 
 
@@ -140,6 +157,7 @@ def audited(action: str, table: str | None = None, *, actor: str = "actor", desc
                             key=None if record is not None else _fallback_key(arguments))
             finally:
                 _writing.reset(token)
+            public_version.bump()  # after the write's block: public pages kept at the older version render anew
             return result
 
         wrapper.audited_action = action

@@ -1,9 +1,13 @@
 """Rendered public scan pages, kept per page and language and served again while what they show is unchanged.
 
 Rendering a scan page costs 10 ms and more (the upstream trace, the journey, certificates, the hash-chain check,
-the template); checking that a kept copy is still right costs one indexed query, `probe`, which every request
-runs anyway to find the batch and count its scans. A kept page is served again only when all of these are what they were
-when it was rendered:
+the template). Checking a kept copy costs no query: each page carries the data version it was rendered at
+(supply.services.public_version, a file's modification time that every audited write moves, read before the
+page's data) and is served again while the version is the same and the page is younger than `MAX_AGE`
+(`Page.current`), by the WSGI fast path (supply.public_fastpath) or, when that declines, by the view.
+
+When the version moved, the view runs the probe, one indexed query: a kept page is still served (and stamped
+with the new version, not rendered) when all of these are what they were when it was rendered:
 
 - the batch's `status` and `chain_head` (every event of the batch, a shipment, receipt, transformation,
   recall, hold or retraction, changes its chain head in the same transaction);
@@ -20,8 +24,11 @@ out when a write inserts its entry, before it commits, so of two audited writes 
 the lower id may commit last; a page rendered between the two commits carries the higher id and misses the
 later commit (unless that changed the batch's own row or an upstream recall, which the probe sees anyway).
 
-The scans block is not kept: it is cut out of the page (`ScanSection`) and drawn for every request from live
-counts, as is the copied-label warning.
+A write behind the services' back (a direct UPDATE) moves no version: it shows when the page ages out, or at
+once when the version is bumped by hand (`public_version.bump()`, as tests that write rows directly do).
+
+The scans block is not kept: it is cut out of the page (`ScanSection`) and drawn for every request from the
+worker's scan tallies (supply.services.scan_buffer), as is the copied-label warning.
 
 Copies live in the worker process, a bounded LRU per app (a new app, as in each test, starts empty), and in a
 folder of the instance (`DiskPages`), so the workers share what each rendered and a restart starts warm; the
@@ -107,6 +114,13 @@ class Page:
     tail: str
     etag: str
     born: float
+    data_version: int = 0
+    unit: str = ""
+    quantity: str = "0"
+
+    def current(self, data_version: int, now: float) -> bool:
+        """Tell, without a query, whether the page may be served: same data version, younger than MAX_AGE."""
+        return data_version == self.data_version and 0 <= now - self.born < MAX_AGE
 
     def fresh(self, probe: Probe, now: float) -> bool:
         """Tell whether the page still shows what the database holds (see the module docstring)."""
@@ -184,6 +198,8 @@ class _Count(int):
 
 
 COUNT_MARK = "\x02count\x03"
+# Counts the shells of a language are drawn for at once (every plural form of the languages served, 0 and 1).
+PRIMED_COUNTS = (0, 1, 2, 3, 5, 11, 21, 102, 1005)
 FIRST_AT = datetime.datetime(2001, 2, 3, 4, 5, 6)
 
 
@@ -204,6 +220,7 @@ class ScanSection:
         source, _, self._uptodate = env.loader.get_source(env, PAGE_TEMPLATE)
         self.template: Template | None = self._compile(source)
         self._shells: dict[tuple, str | None] = {}
+        self._primed: set[str] = set()
 
     def _compile(self, source: str) -> Template | None:
         sections = [m for m in SECTION.finditer(source) if SCANS_USE.search(m.group())]
@@ -220,6 +237,23 @@ class ScanSection:
     def current(self) -> bool:
         """Tell whether the template is unchanged since (checked only when templates reload)."""
         return not self.env.auto_reload or self._uptodate is None or self._uptodate()
+
+    def filled(self, scans, language: str, plural) -> str | None:
+        """Return the scans block from a shell drawn before (no template, no request needed), or None if none is."""
+        shell = self._shells.get(self._key(scans, language, plural))
+        return self._fill(shell, scans) if shell else None
+
+    def prime(self, scans, language: str, plural) -> None:
+        """Draw the shells of a language for the usual counts, warnings and first scans at once (in a request of
+        that language), so that the fast path, which cannot draw, finds them."""
+        if language in self._primed:
+            return
+        self._primed.add(language)
+        for count in PRIMED_COUNTS:
+            for suspicious in (False, True):
+                sample = dataclasses.replace(scans, count=count, first=FIRST_AT if count else None,
+                                             suspicious=suspicious)
+                self.render(sample, language, plural)
 
     def render(self, scans, language: str = "", plural=None) -> str:
         """Draw the scans block for a scan summary in the request's language (`plural`: its plural rule)."""
@@ -367,6 +401,12 @@ class PageCache:
         self.env = env
         self.disk = DiskPages(folder) if folder is not None and size > 0 else None
         self._section: ScanSection | None = None
+        # The plural rule of each language the scans block was drawn in (for drawing it outside a request).
+        self.plurals: dict[str, object] = {}
+        # The file whose modification time is the data version (set by the view; None: pages never current).
+        self.version_file: Path | None = None
+        # The app's scan buffer (set by the view), which the fast path records scans in.
+        self.scan_buffer = None
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -20,12 +20,19 @@ def _names_nothing(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID
 
 
+# Blueprints that answer odd values themselves: the API (its routing), the scan page (a friendly 404 page) and
+# the Digital Link resolver (400 for a malformed URI).
+OWN_CHECKS = frozenset({"api", "public", "digital_link"})
+
+
 def refuse_odd_urls(app: Flask) -> None:
     """Answer 404 for path values that name nothing and 400 for a NUL in the query, on every page."""
 
     @app.url_value_preprocessor
     def _check(endpoint, values) -> None:
         """Refuse the request before the view runs."""
+        if request.blueprint in OWN_CHECKS:
+            return
         if any(_names_nothing(value) for value in (values or {}).values()):
             abort(404)
         if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):

@@ -113,6 +113,7 @@ def draw_scans(cache: public_cache.PageCache, section: public_cache.ScanSection,
     """Draw the page's scans block for this request's language and counts (and keep the language's plural rule)."""
     plural = getattr(get_translations(), "plural", None)
     cache.plurals[language] = plural
+    section.prime(summary, language, plural)
     return section.render(summary, language, plural)
 
 
@@ -165,8 +166,8 @@ def serve_page(token: str) -> Response:
     if found is None:
         body, status = not_found()
         return Response(body, status=status, mimetype="text/html")
-    if kept is not None and kept.fresh(found, public_cache.now()):
-        kept = dataclasses.replace(kept, data_version=data_version)  # unchanged at this version: no render
+    if kept is not None and kept.fresh(found, public_cache.now()):  # unchanged at this version: stamp, no render
+        kept = dataclasses.replace(kept, data_version=data_version, unit=found.unit, quantity=str(found.quantity))
         cache.put(key, kept)
         return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
     summary = count_scan(found.batch_id, found.unit, found.quantity)

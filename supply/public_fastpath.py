@@ -1,0 +1,100 @@
+"""A WSGI fast path for the public scan page: a kept, current page is answered without entering Flask.
+
+Under load the scan page is mostly the same few thousand kept pages; going through the whole Flask app for
+each (session, CSRF, Babel, the user, the hooks, a pooled connection) cost more than the page itself. This
+middleware sits in front of the app and answers exactly `GET`/`HEAD /t/<token>` (no query string, no session
+cookie: a signed-in visitor goes through Flask, which may refresh the session) when the page kept for that
+token, path and language is current (same data version, younger than the age limit; see
+supply.services.public_cache) and its scans block can be filled in from a drawn shell. It records the scan,
+draws the live counts and answers with the same response the view would (`kept_response`, shared with it:
+same headers, ETag and 304). Everything else (a miss, an old version, other paths, POSTs) goes to Flask.
+
+The language is chosen by the rule of `supply.i18n.select_locale` for a public page: the `lang` cookie when it
+names a language, else the browser's Accept-Language, else the default.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from babel import Locale
+from flask import Flask
+from werkzeug.wrappers import Request
+
+from supply.i18n import LANG_COOKIE
+from supply.i18n import TRADITIONAL_TAGS
+from supply.services import public_cache
+from supply.services import public_version
+from supply.services.public_page import TOKEN_RE
+from supply.views.public import kept_response
+
+log = logging.getLogger(__name__)
+PREFIX = "/t/"
+ACCEPTED = ["zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en"]
+_names: dict[str, str] = {}
+
+
+def locale_name(code: str) -> str:
+    """Name a locale as `str(flask_babel.get_locale())` does."""
+    name = _names.get(code)
+    if name is None:
+        name = _names[code] = str(Locale.parse(code))
+    return name
+
+
+def public_language(request: Request, config) -> str:
+    """Pick the language of a public page as supply.i18n.select_locale does (on a public page, never /api/)."""
+    languages = config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return locale_name(chosen)
+    best = request.accept_languages.best_match(ACCEPTED)
+    if best and best.startswith("en"):
+        return locale_name("en")
+    if best in TRADITIONAL_TAGS and "zh_Hant" in languages:
+        return locale_name("zh_Hant")
+    return locale_name(config["BABEL_DEFAULT_LOCALE"])
+
+
+class PublicFastPath:
+    """WSGI middleware answering current kept scan pages itself and passing every other request to the app."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        """Serve a kept scan page, or hand the request to Flask."""
+        path = environ.get("PATH_INFO", "")
+        if (path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+                and not environ.get("QUERY_STRING") and TOKEN_RE.fullmatch(path[len(PREFIX):])):
+            try:
+                response = self.answer(environ, path[len(PREFIX):])
+            except Exception:  # noqa: BLE001 - Flask answers instead (and shows its error page if it fails too)
+                log.warning("fast path failed for %s", path, exc_info=True)
+                response = None
+            if response is not None:
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def answer(self, environ, token: str):
+        """Return the response for a kept, current page, or None to let Flask answer."""
+        app = self.app
+        cache = app.extensions.get("public_page_cache")
+        if not app.config.get("PUBLIC_FAST_PATH", True) or cache is None or cache.scan_buffer is None:
+            return None
+        request = Request(environ)
+        if app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies or cache.version_file is None:
+            return None
+        language = public_language(request, app.config)
+        if cache.section is None:
+            return None
+        page = cache.get((token, request.path, language))
+        if page is None or not page.current(public_version.read(cache.version_file), public_cache.now()):
+            return None
+        return kept_response(cache, page, language, request.method, request.if_none_match)
+
+
+def install(app: Flask) -> None:
+    """Put the fast path in front of the app's WSGI callable and register its instance's data version."""
+    public_version.register(app.instance_path)
+    app.wsgi_app = PublicFastPath(app, app.wsgi_app)
