@@ -5,9 +5,9 @@ Measures in one run, on the season bench/run.py generated (never generating one 
   (bench/hello.py) served with the same settings: requests per second and p50/p99 latency at 16 connections,
   with wrk (bench/paths.lua cycling through the tokens of 1,000 random batches) or, without wrk, bench/load.py.
   The scan page is measured twice: first visits (each of the 1,000 pages fetched once by 16 threads, every one
-  rendered, as after a deployment) and then steady state (the load after those visits, pages kept: the figure
-  the aims are judged on). Every scan page records a scan; those rows are deleted after the run so the season
-  stays as it was.
+  rendered through Flask, as after a deployment) and then steady state (the load after those visits, pages kept
+  and answered by the WSGI fast path, supply/public_fastpath.py: the figure the aims are judged on). Every scan
+  page records a scan; those rows are deleted after the run so the season stays as it was.
 - the weight of the scan page of the deep and the wide lots (HTML without the QR image) and any external URL
   it references;
 - a 500-label A4 sheet (`/labels?format=sheet`, signed in as the bench's admin) cold (fresh QR cache folder),
