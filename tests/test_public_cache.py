@@ -13,6 +13,7 @@ from supply.models import Batch
 from supply.models import Scan
 from supply.services import public_cache
 from supply.services import public_version
+from supply.services import scan_section
 from supply.services.products import update_product
 from supply.services.recalls import open_recall
 from supply.services.scans import ScanSummary
@@ -248,19 +249,19 @@ def test_the_least_recently_used_page_goes_first(app):
     "<section>{{ scans.count }}</section><p>{{ scans.first }}</p>",
 ])
 def test_pages_are_not_kept_when_the_scans_block_cannot_be_cut_out(source):
-    env = Environment(loader=DictLoader({public_cache.PAGE_TEMPLATE: source}))
+    env = Environment(loader=DictLoader({scan_section.PAGE_TEMPLATE: source}))
     assert public_cache.ScanSection(env).template is None
 
 
 def test_the_scans_block_is_cut_out_of_a_template():
     source = "<h1>{{ title }}</h1><section><h2>{{ _('Scans') }}</h2>{{ scans.count }}</section><footer/>"
-    env = Environment(loader=DictLoader({public_cache.PAGE_TEMPLATE: source}))
+    env = Environment(loader=DictLoader({scan_section.PAGE_TEMPLATE: source}))
     env.globals["_"] = str
     section = public_cache.ScanSection(env)
     summary = ScanSummary(7, None, False)
     block = section.render(summary)
     assert block == "<section><h2>Scans</h2>7</section>"
-    html = env.get_template(public_cache.PAGE_TEMPLATE).render(title="T", scans=summary)
+    html = env.get_template(scan_section.PAGE_TEMPLATE).render(title="T", scans=summary)
     assert public_cache.split(html, block) == ("<h1>T</h1>", "<footer/>")
     assert public_cache.split(html + block, block) is None
 
@@ -269,7 +270,7 @@ def test_the_scans_block_is_filled_in_or_drawn_the_same_for_every_count():
     source = ("<section>{% if scans.suspicious %}!{% endif %}{{ ngettext('%(num)s scan since %(since)s', "
               "'%(num)s scans since %(since)s', scans.count, since=scans.first|local_time) }} "
               "[{{ '%05d' % scans.count }}]</section>")
-    env = Environment(loader=DictLoader({public_cache.PAGE_TEMPLATE: source}), extensions=["jinja2.ext.i18n"])
+    env = Environment(loader=DictLoader({scan_section.PAGE_TEMPLATE: source}), extensions=["jinja2.ext.i18n"])
     env.install_null_translations(newstyle=True)
     env.filters["local_time"] = lambda value: value.strftime("%Y-%m-%d %H:%M") if value else ""
     section = public_cache.ScanSection(env)
@@ -278,7 +279,7 @@ def test_the_scans_block_is_filled_in_or_drawn_the_same_for_every_count():
         for summary in (ScanSummary(count, first, False), ScanSummary(count, None, True)):
             assert section.render(summary, "en") == section.template.render(scans=summary), summary
     plain = public_cache.ScanSection(Environment(loader=DictLoader({
-        public_cache.PAGE_TEMPLATE: "<section>{{ scans.count }} {{ scans.first }}</section>"})))
+        scan_section.PAGE_TEMPLATE: "<section>{{ scans.count }} {{ scans.first }}</section>"})))
     for count in (3, 4):
         summary = ScanSummary(count, first, False)
         assert plain.render(summary) == f"<section>{count} 2026-07-01 08:30:00</section>"
