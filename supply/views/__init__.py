@@ -10,11 +10,13 @@ from supply.views import audit
 from supply.views import batches
 from supply.views import certificates
 from supply.views import digital_link
+from supply.views import exports
 from supply.views import imports
 from supply.views import inspections
 from supply.views import label_sheets
 from supply.views import public
 from supply.views import recalls
+from supply.views import records
 from supply.views import shipments
 from supply.views import transformations
 from supply.views.filters import register_filters
@@ -37,6 +39,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(inspections.bp)
     app.register_blueprint(recalls.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(records.bp)
+    app.register_blueprint(exports.bp)
     refuse_odd_urls(app)
     register_filters(app)
     register_labels(app)
