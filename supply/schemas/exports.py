@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validates_schema
@@ -17,6 +19,8 @@ MAX_LOTS = 100
 MAX_DAYS = 366
 TRACE_CHOICES = ("up", "down", "both")
 CHOOSE_ONE = N_("Choose lots, or a period with from and to.")
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
 
 
 class LotCode(Trimmed):
@@ -59,6 +63,9 @@ def check_period(data: dict) -> bool:
     if date_from is None or date_to is None:
         missing = "from" if date_from is None else "to"
         raise ValidationError(N_("Missing data for required field."), missing)
+    for name, day in (("from", date_from), ("to", date_to)):
+        if not FIRST_DAY <= day <= LAST_DAY:  # beyond these, the day's bounds in UTC overflow datetime
+            raise ValidationError(N_("Choose a day between 1900-01-01 and 2999-12-31."), name)
     if date_to < date_from:
         raise ValidationError(N_("The end date is before the start date."), "to")
     if (date_to - date_from).days >= MAX_DAYS:
