@@ -95,7 +95,7 @@ def test_the_openapi_document_describes_the_exports(client):
     for operation in (epcis, kde):
         assert {"401", "403", "404", "422"} <= set(operation["responses"])
     assert {p["name"] for p in epcis["parameters"]} == {"lot", "trace", "from", "to"}
-    assert {p["name"] for p in kde["parameters"]} == {"lots", "product", "from", "to"}
+    assert {p["name"] for p in kde["parameters"]} == {"lots", "trace", "product", "from", "to"}
 
 
 def test_a_cell_that_a_spreadsheet_would_run_is_written_as_text(client, app):

@@ -13,6 +13,7 @@ import pytest
 
 from supply.clock import local_today
 from supply.services.kde import COLUMNS
+from tests.api_helpers import assert_error
 from tests.chains import vegetable_chain
 from tests.custody_pages import banner
 from tests.custody_pages import field_error
@@ -259,3 +260,14 @@ def test_the_api_refuses_days_whose_bounds_overflow(client, chain, path, day):
                           headers=auth_header(chain["coop"]))
     assert response.status_code == 422
     assert response.json["errors"] == {"from": ["Choose a day between 1900-01-01 and 2999-12-31."]}
+
+
+def test_the_api_gives_the_same_sheet_of_a_lot_and_its_trace(client, chain):
+    log_in(client, chain["operator"])
+    page = client.get(DOWNLOAD, query_string={"format": "kde", "lot": "VEG-S1", "trace": "both"})
+    headers = auth_header(chain["operator"])
+    api = client.get("/api/v1/exports/kde.csv", query_string={"lots": "VEG-S1", "trace": "both"}, headers=headers)
+    assert api.status_code == 200 and api.data == page.data
+    assert api.headers["Content-Disposition"] == 'attachment; filename="kde-VEG-S1-trace-both.csv"'
+    two = client.get("/api/v1/exports/kde.csv", query_string={"lots": "VEG-S1,VEG-S2", "trace": "up"}, headers=headers)
+    assert_error(two, 422, "trace")

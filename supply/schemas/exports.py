@@ -92,9 +92,11 @@ class EpcisQuerySchema(BaseSchema):
 
 
 class KdeQuerySchema(BaseSchema):
-    """Comma-separated lots, or a period (optionally of one product)."""
+    """Comma-separated lots (one lot with its trace), or a period (optionally of one product)."""
 
     lots = LotList(load_default=None, metadata={"description": f"Comma-separated lot codes, at most {MAX_LOTS}."})
+    trace = choice(TRACE_CHOICES, load_default=None,
+                   metadata={"description": "With one lot: also the rows of its genealogy, up, down or both."})
     product = code_field(load_default=None)
     date_from = period_field("from")
     date_to = period_field("to")
@@ -106,3 +108,5 @@ class KdeQuerySchema(BaseSchema):
             raise ValidationError(CHOOSE_ONE, "product")
         if bool(data.get("lots")) == period:
             raise ValidationError(CHOOSE_ONE, "lots")
+        if data.get("trace") and len(data.get("lots") or ()) != 1:
+            raise ValidationError(N_("A trace starts from a lot."), "trace")

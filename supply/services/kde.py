@@ -14,12 +14,14 @@ import re
 from decimal import Decimal
 
 from supply.clock import to_local
+from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
 from supply.services import exports
+from supply.services import trace as tracing
 from supply.services.exports import EventSet
 from supply.services.lookup import product_by_code
 
@@ -133,7 +135,10 @@ def write_csv(rows: list[list[str]]) -> bytes:
 
 
 def export_kde(actor: User, args: dict) -> tuple[bytes, str]:
-    """Return the spreadsheet of the named lots, or of a product's events in a period, and a file name."""
+    """Return the spreadsheet of the named lots (of one lot and its trace), or of a product's events in a period,
+    and a file name."""
+    if args.get("trace"):
+        return export_kde_of_trace(actor, args["lots"][0], args["trace"])
     if args.get("lots"):
         batch_ids = exports.visible_batch_ids(actor, args["lots"])
         selection = exports.load_events(exports.events_of_batches(batch_ids))
@@ -147,6 +152,18 @@ def export_kde(actor: User, args: dict) -> tuple[bytes, str]:
     name = "-".join(part for part in ("kde", product.code if product else "", _day(args["date_from"]),
                                       _day(args["date_to"])) if part)
     return write_csv(kde_rows(selection, keep)), file_name(name)
+
+
+def export_kde_of_trace(actor: User, lot_code: str, direction: str) -> tuple[bytes, str]:
+    """Return the sheet of every lot the actor's trace of a lot reaches (as the EPCIS export's trace), and a name.
+
+    `direction` is up, down or both; an unknown lot is 404 and a lot the actor may not see 403, as in the trace.
+    """
+    graph = tracing.trace(actor, lot_code, exports.TRACE_DIRECTIONS[direction], depth=tracing.MAX_DEPTH,
+                          max_nodes=tracing.MAX_NODES, with_events=False)
+    batch_ids = [row.id for row in Batch.select(Batch.id).where(Batch.lot_code.in_([n.lot for n in graph.nodes]))]
+    selection = exports.load_events(exports.events_of_batches(batch_ids))
+    return write_csv(kde_rows(selection, set(batch_ids))), file_name(f"kde-{lot_code}-trace-{direction}")
 
 
 def _day(value: datetime.date) -> str:

@@ -29,7 +29,7 @@ from supply.services import epcis
 from supply.services import kde
 from supply.services.errors import N_
 from supply.services.errors import ServiceError
-from supply.services.kde_trace import export_kde_of_trace
+from supply.services.kde import export_kde_of_trace
 from supply.views.custody_options import product_options
 from supply.views.forms import form_payload
 from supply.views.pages import FORM_ERROR_STATUS
