@@ -137,3 +137,11 @@ def test_file_names_are_made_harmless():
     assert safe_file_name("", ".jpg") == "certificate.jpg"
     assert safe_file_name("x" * 500 + ".pdf", ".pdf") == "x" * 190 + ".pdf"
     assert CertificateDocument._meta.fields["file_name"].max_length >= 200
+
+
+def test_a_document_added_after_approval_shows_in_the_history(client, world):
+    assert upload(client, world, PDF, "renewal.pdf").status_code == 201
+    history = client.get(f"{API}/certificates/{world['cert'].id}", headers=world["headers"]).get_json()["transitions"]
+    added = [step for step in history if step["action"] == "document"]
+    assert len(added) == 1 and added[0]["reason"] == "renewal.pdf"
+    assert added[0]["from_status"] == added[0]["to_status"] == "approved"

@@ -23,7 +23,7 @@ from supply.models.user import User
 SUBJECT_KINDS = ("party", "site", "product_site", "batch")
 # Stored statuses; "expired" is derived from valid_to and never stored.
 CERTIFICATE_STATUSES = ("submitted", "approved", "rejected", "suspended", "revoked")
-TRANSITIONS = ("submit", "approve", "reject", "suspend", "reinstate", "revoke", "issue")
+TRANSITIONS = ("submit", "approve", "reject", "suspend", "reinstate", "revoke", "issue", "document")
 COMPLIANCE_BASES = ("quality_control", "own_test", "commissioned_test")
 
 

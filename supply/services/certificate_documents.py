@@ -22,6 +22,7 @@ from PIL import Image
 from supply.db import db
 from supply.models import Certificate
 from supply.models import CertificateDocument
+from supply.models import CertificateTransition
 from supply.models import User
 from supply.services import permissions
 from supply.services.audit import audited
@@ -136,10 +137,14 @@ def upload_document(actor: User, cert_id: int, content: bytes, file_name: str,
         require_uploads_to(actor, cert)
         content_type, extension = sniff(content)
         sha256 = store(content, directory)
-        return CertificateDocument.create(
+        document = CertificateDocument.create(
             certificate=cert, file_name=safe_file_name(file_name, extension), content_type=content_type,
             size=len(content), sha256=sha256, uploaded_by=actor,
         )
+        # In the history too: a document added after the review is there for the next reviewer to see.
+        CertificateTransition.create(certificate=cert, action="document", from_status=cert.status,
+                                     to_status=cert.status, reason=document.file_name, actor=actor)
+        return document
 
 
 def document_for_download(actor: User, cert_id: int, doc_id: int,

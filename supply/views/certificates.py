@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "reinstate": _l("Reinstated"),
     "revoke": _l("Revoked"),
     "issue": _l("Issued"),
+    "document": _l("Document added"),
 }
 SUBMIT_FIELDS = tuple(CertificateCreateSchema().load_fields)
 REVIEW_FIELDS = ("reason", "effective_on")
