@@ -235,3 +235,13 @@ def test_a_lot_made_between_the_walk_and_the_locks_is_held_too(app, monkeypatch)
     monkeypatch.setattr(stock, "lock_batches", lock_after_a_transformation)
     holds.place_manual_hold(make_user(role="inspector"), {"lot": "VEG-A", "reason": "复检"})
     assert status("VEG-P2") == "on_hold"
+
+
+def test_the_public_page_names_the_test_method_in_the_visitors_language(client):
+    vegetable_chain()
+    failing_test(client, auth_header(make_user(role="inspector")))
+    token = Batch.get(Batch.lot_code == "VEG-A").public_token
+    english = client.get(f"/t/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    traditional = client.get(f"/t/{token}", headers={"Accept-Language": "zh-HK"}).get_data(as_text=True)
+    assert "Enzyme inhibition (GB/T 5009.199)" in english and "酶抑制法" in traditional
+    assert "enzyme_inhibition" not in english + traditional

@@ -124,8 +124,9 @@ def test_inspector_screens_from_review_to_the_recalled_pack(browser, live_server
         page.locator("form.review-approve button[type=submit]").click()
         expect(page.locator("dl.facts")).to_contain_text(_zh(live_server, "Approved"))
         history = page.locator("table.history tbody tr")
-        expect(history).to_have_count(2)
-        expect(history.nth(1)).to_contain_text(INSPECTOR_NAME)
+        expect(history).to_have_count(3)  # submitted, the document added, approved
+        expect(history.nth(1)).to_contain_text(DOCUMENT)
+        expect(history.nth(2)).to_contain_text(INSPECTOR_NAME)
         with connection():
             assert Certificate.get_by_id(cert.id).status == "approved"
         _shot(page, "certificate-page.png", full_page=True)
