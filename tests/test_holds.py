@@ -245,3 +245,13 @@ def test_the_public_page_names_the_test_method_in_the_visitors_language(client):
     traditional = client.get(f"/t/{token}", headers={"Accept-Language": "zh-HK"}).get_data(as_text=True)
     assert "Enzyme inhibition (GB/T 5009.199)" in english and "酶抑制法" in traditional
     assert "enzyme_inhibition" not in english + traditional
+
+
+def test_the_journey_starts_with_the_harvest_day_even_when_the_lot_was_registered_later(client):
+    vegetable_chain()
+    failing_test(client, auth_header(make_user(role="inspector")), tested_at="2026-07-02T09:30:00+08:00")
+    token = Batch.get(Batch.lot_code == "VEG-A").public_token
+    page = client.get(f"/t/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    harvest, inspected = page.index("Harvested and registered"), page.index("Inspected at")
+    assert harvest < inspected
+    assert '<div class="when">2026-07-01</div>' in page  # the harvest day, not the day it was typed in

@@ -46,6 +46,7 @@ class Step:
     lots: list[str] = field(default_factory=list)
     temp_min: str | None = None
     temp_max: str | None = None
+    day: datetime.date | None = None  # shown instead of `time` (a registration shows its harvest date)
 
 
 @dataclass
@@ -116,6 +117,9 @@ def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
         step = _step(lot, event, names)
         if step is not None:
             steps.append(step)
+    # By the day they happened: a lot registered after its harvest still starts with the harvest (stable sort, so
+    # steps of one day keep the log's order).
+    steps.sort(key=lambda step: step.day or to_local(step.time).date())
     return steps
 
 
@@ -130,7 +134,7 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     quantity = own.quantity if own else None
     unit = own.unit if own else ""
     if event.biz_step == "commissioning":
-        return Step("registered", quantity=quantity, unit=unit, **base)
+        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")), **base)
     if event.biz_step == "storing":
         return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
     if event.biz_step == "shipping":
@@ -144,6 +148,14 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     if event.biz_step in ("inspecting", "sampling"):
         return Step("inspected", **base)
     return None
+
+
+def _date_of(text: str | None) -> datetime.date | None:
+    """Read an ISO date from event data, or None."""
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _transformation(lot: str, event: HistoryEvent, base: dict) -> Step:
