@@ -255,3 +255,17 @@ def test_the_journey_starts_with_the_harvest_day_even_when_the_lot_was_registere
     harvest, inspected = page.index("Harvested and registered"), page.index("Inspected at")
     assert harvest < inspected
     assert '<div class="when">2026-07-01</div>' in page  # the harvest day, not the day it was typed in
+
+
+def test_the_public_page_of_a_held_lot_says_so_until_the_hold_is_released(client):
+    vegetable_chain()
+    headers = auth_header(make_user(role="inspector"))
+    failing_test(client, headers)
+    token = Batch.get(Batch.lot_code == "VEG-P1").public_token
+    english = client.get(f"/t/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'class="hold"' in english and "on hold until an inspector has checked it" in english
+    traditional = client.get(f"/t/{token}", headers={"Accept-Language": "zh-HK"}).get_data(as_text=True)
+    assert "該批產品已被扣留" in traditional
+    released = client.post(f"{API}/holds/{Hold.get().id}/release", json={"reason": "复检合格"}, headers=headers)
+    assert released.status_code == 200
+    assert 'class="hold"' not in client.get(f"/t/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
