@@ -79,7 +79,7 @@ def json_body() -> dict:
     return data
 
 
-def _names_nothing(path_value) -> bool:
+def names_nothing(path_value) -> bool:
     """Tell whether a path value cannot name any record (and would make the database raise if looked up).
 
     No key holds a NUL, which PostgreSQL refuses even to compare; no id exceeds PostgreSQL's 32-bit serial,
@@ -115,7 +115,7 @@ def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=No
         def view(**kwargs):
             if auth:
                 kwargs["actor"] = authenticate()
-            if any(_names_nothing(value) for value in kwargs.values()):
+            if any(names_nothing(value) for value in kwargs.values()):
                 raise ApiError(404, N_("Not found."))
             if query is not None:
                 kwargs["args"] = query().load(request.args.to_dict())

@@ -10,15 +10,7 @@ from flask import Flask
 from flask import abort
 from flask import request
 
-from supply.api.routing import MAX_ID
-
-
-def _names_nothing(value) -> bool:
-    """Tell whether a URL value cannot name any record (a NUL in a text, an id past the 32-bit serial)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    return isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID
-
+from supply.api.routing import names_nothing
 
 # Blueprints that answer odd values themselves: the API (its routing), the scan page (a friendly 404 page) and
 # the Digital Link resolver (400 for a malformed URI).
@@ -33,7 +25,7 @@ def refuse_odd_urls(app: Flask) -> None:
         """Refuse the request before the view runs."""
         if request.blueprint in OWN_CHECKS:
             return
-        if any(_names_nothing(value) for value in (values or {}).values()):
+        if any(names_nothing(value) for value in (values or {}).values()):
             abort(404)
         if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
             abort(400)
