@@ -37,11 +37,11 @@ from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
-from supply.services.genealogy import Source
-from supply.services.transformations import BIZ_STEPS
-from supply.services.transformations import OUTPUT_CATEGORIES
-from supply.services.transformations import _check_balance
-from supply.services.transformations import output_date
+from supply.services.custody.genealogy import Source
+from supply.services.custody.transformations import BIZ_STEPS
+from supply.services.custody.transformations import OUTPUT_CATEGORIES
+from supply.services.custody.transformations import _check_balance
+from supply.services.custody.transformations import output_date
 from supply.units import quantity_text
 
 

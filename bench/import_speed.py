@@ -37,12 +37,12 @@ from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
 from supply.schemas.batch import BatchCreateSchema
-from supply.services.batches import register_batch
-from supply.services.import_files import REGISTRATION_COLUMNS
-from supply.services.import_files import SHIPMENT_COLUMNS
-from supply.services.import_files import read_rows
-from supply.services.imports import check_rows
-from supply.services.imports import write_rows
+from supply.services.custody.batches import register_batch
+from supply.services.interchange.imports.files import REGISTRATION_COLUMNS
+from supply.services.interchange.imports.files import SHIPMENT_COLUMNS
+from supply.services.interchange.imports.files import read_rows
+from supply.services.interchange.imports.importers import check_rows
+from supply.services.interchange.imports.importers import write_rows
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_imports"
 ONE_BY_ONE_SAMPLE = 300

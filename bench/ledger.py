@@ -1,7 +1,7 @@
 """The in-memory ledger of the bulk path: batches, holdings, the hash chain and the rows waiting to be written.
 
-It mirrors supply.services.events.record_event and supply.services.stock (put, take, refresh) for the lots of
-one group at a time, and reuses the services' hashing (canonical_content, content_hash, chain_hash).
+It mirrors supply.services.custody.events.record_event and supply.services.custody.stock (put, take, refresh)
+for the lots of one group at a time, and reuses the services' hashing (canonical_content, content_hash, chain_hash).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import Holding
-from supply.services.events import chain_hash
-from supply.services.events import content_hash
-from supply.services.stock import STICKY_STATUSES
+from supply.services.custody.events import chain_hash
+from supply.services.custody.events import content_hash
+from supply.services.custody.stock import STICKY_STATUSES
 
 THOUSANDTH = Decimal("0.001")
 

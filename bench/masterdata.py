@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from supply.db import db
-from supply.demo import credit_code
-from supply.demo import demo_gtin
+from supply.demo.loader import credit_code
+from supply.demo.loader import demo_gtin
 from supply.models import User
 from supply.schemas.party import PartyCreateSchema
 from supply.schemas.party import SiteCreateSchema
 from supply.schemas.product import ProductCreateSchema
 from supply.schemas.user import UserCreateSchema
-from supply.services import parties
-from supply.services import products
-from supply.services import users
+from supply.services.accounts import users
+from supply.services.masterdata import parties
+from supply.services.masterdata import products
 
 ADMIN_EMAIL = "bench-admin@example.com"
 FARM_COUNTIES = ("湟中区", "大通回族土族自治县", "湟源县", "城北区", "城东区")

@@ -38,7 +38,7 @@ from supply.models import Batch
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
-from supply.services import recalls
+from supply.services.recalls import recalls
 
 META_KEY = "recall_chain"
 AIM_SECONDS = 2.0

@@ -10,10 +10,10 @@ from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
 from supply.schemas.custody import TransformationSchema
-from supply.services.batches import register_batch
-from supply.services.shipments import create_shipment
-from supply.services.shipments import receive_shipment
-from supply.services.transformations import transform
+from supply.services.custody.batches import register_batch
+from supply.services.custody.shipments import create_shipment
+from supply.services.custody.shipments import receive_shipment
+from supply.services.custody.transformations import transform
 
 
 class ServiceReplay:

@@ -42,7 +42,7 @@ from supply.db import db
 from supply.models import Batch
 from supply.models import Scan
 from supply.models import User
-from supply.services import qr
+from supply.services.public import qr
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "scan_latest.json"
@@ -243,18 +243,16 @@ def time_sheet(args: argparse.Namespace, instance: Path) -> dict:
             raise RuntimeError(f"/labels answered {response.status_code} without labels")
         return seconds, len(response.data)
 
-    def forget_memory() -> None:
-        qr.matrix.cache_clear()
-        qr.qr_svg.cache_clear()
+    def use_codes(folder) -> None:  # a new QrCodes keeps nothing in memory
+        app.extensions["qr_codes"] = qr.QrCodes(folder)
 
     sheet = lots[:SHEET_LABELS]
-    qr.use_cache_folder(instance / "qr-warm-up")
+    use_codes(instance / "qr-warm-up")
     render(lots[SHEET_LABELS:])  # templates compiled and the view imported, on a lot outside the sheet
     folder = instance / "qr-cold"
-    qr.use_cache_folder(folder)
-    forget_memory()
+    use_codes(folder)
     cold, size = render(sheet)
-    forget_memory()
+    use_codes(folder)
     disk, _ = render(sheet)
     warm = min(render(sheet)[0] for _ in range(3))
     return {"labels": len(sheet), "sheets": -(-len(sheet) // 24), "bytes": size, "cold_s": round(cold, 3),

@@ -1,4 +1,4 @@
-"""Trace latency: supply.services.trace.trace against its own recursive query run raw through the driver.
+"""Trace latency: supply.services.tracing.trace.trace against its own recursive query run raw through the driver.
 
 The baseline is not written by hand: one trace runs under peewee's query log, and the recursive query it sent
 (SQL and parameters) is then executed directly on the driver's cursor, so the ratio measures everything the
@@ -15,7 +15,7 @@ from playhouse.test_utils import count_queries
 
 from supply.db import db
 from supply.models import User
-from supply.services import trace as trace_service
+from supply.services.tracing import trace as trace_service
 
 
 @dataclass

@@ -20,9 +20,9 @@ from supply.models import User
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
 from supply.schemas.custody import TransformationSchema
-from supply.services.shipments import create_shipment
-from supply.services.shipments import receive_shipment
-from supply.services.transformations import transform
+from supply.services.custody.shipments import create_shipment
+from supply.services.custody.shipments import receive_shipment
+from supply.services.custody.transformations import transform
 
 BASELINE_TABLE = "bench_insert_baseline"
 

@@ -115,7 +115,8 @@ KINDS: dict[str, CertificateKind] = {
 }
 
 CLAIM_KINDS = tuple(key for key, kind in KINDS.items() if kind.claim)
-# Kinds a holder submits for review; compliance certificates are issued by the producer (services/compliance.py).
+# Kinds a holder submits for review; compliance certificates are issued by the producer
+# (services/certification/compliance.py).
 SUBMITTED_KINDS = tuple(key for key in KINDS if key != "compliance")
 
 SUBJECT_LABELS = {

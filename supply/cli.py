@@ -8,13 +8,13 @@ import click
 from flask import Flask
 from marshmallow import ValidationError
 
-from supply import demo
 from supply.db import connection
+from supply.demo import loader as demo
 from supply.migrate import apply_migrations
 from supply.models.user import ROLES
 from supply.schemas.user import UserCreateSchema
-from supply.services import chain
-from supply.services import users
+from supply.services.accounts import users
+from supply.services.custody import chain
 from supply.services.errors import ServiceError
 
 

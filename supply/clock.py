@@ -30,3 +30,10 @@ def to_utc_naive(value: datetime.datetime) -> datetime.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
     return value.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def local_day_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the stored (naive UTC) times from the start of `date_from` to the end of `date_to` in Asia/Shanghai."""
+    start = datetime.datetime.combine(date_from, datetime.time.min, LOCAL_TZ)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, LOCAL_TZ)
+    return to_utc_naive(start), to_utc_naive(end)

@@ -29,7 +29,6 @@ def load_config(instance_path: str) -> dict:
         ),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         "LABEL_URL_STYLE": os.environ.get("SUPPLY_LABEL_URL_STYLE", "token"),
-        "TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ("zh_Hans", "zh_Hant", "en"),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -39,5 +38,4 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        "API_MAX_PER_PAGE": 100,
     }

@@ -5,7 +5,7 @@ each (session, CSRF, Babel, the user, the hooks, a pooled connection) cost more 
 middleware sits in front of the app and answers exactly `GET`/`HEAD /t/<token>` (no query string, no session
 cookie: a signed-in visitor goes through Flask, which may refresh the session) when the page kept for that
 token, path and language is current (same data version, younger than the age limit; see
-supply.services.public_cache) and its scans block can be filled in from a drawn shell. It records the scan,
+supply.services.public.cache) and its scans block can be filled in from a drawn shell. It records the scan,
 draws the live counts and answers with the same response the view would (`kept_response`, shared with it:
 same headers, ETag and 304). Everything else (a miss, an old version, other paths, POSTs) goes to Flask.
 
@@ -23,9 +23,9 @@ from werkzeug.wrappers import Request
 
 from supply.i18n import LANG_COOKIE
 from supply.i18n import TRADITIONAL_TAGS
-from supply.services import public_cache
-from supply.services import public_version
-from supply.services.public_page import TOKEN_RE
+from supply.services.public import cache as public_cache
+from supply.services.public import version as public_version
+from supply.services.public.page import TOKEN_RE
 from supply.views.public import kept_response
 
 log = logging.getLogger(__name__)
@@ -83,18 +83,18 @@ class PublicFastPath:
         if not app.config.get("PUBLIC_FAST_PATH", True) or cache is None or cache.scan_buffer is None:
             return None
         request = Request(environ)
-        if app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies or cache.version_file is None:
+        if app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies or cache.version is None:
             return None
         language = public_language(request, app.config)
         if cache.section is None:
             return None
         page = cache.get((token, request.path, language))
-        if page is None or not page.current(public_version.read(cache.version_file), public_cache.now()):
+        if page is None or not page.current(cache.version.read(), public_cache.now()):
             return None
         return kept_response(cache, page, language, request.method, request.if_none_match)
 
 
 def install(app: Flask) -> None:
-    """Put the fast path in front of the app's WSGI callable and register its instance's data version."""
-    public_version.register(app.instance_path)
+    """Put the fast path in front of the app's WSGI callable and keep its instance's data version on the app."""
+    app.extensions["public_version"] = public_version.DataVersion(app.instance_path)
     app.wsgi_app = PublicFastPath(app, app.wsgi_app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from supply.models import AuditEntry
-from supply.services.audit import latest_id
+from supply.services.audit.writes import latest_id
 
 __all__ = ["latest_id", "new_entries", "only_entry"]
 

@@ -30,7 +30,7 @@ from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
-from supply.services.certificates import ACTIONS
+from supply.services.certification.certificates import ACTIONS
 from tests.factories import make_party
 from tests.factories import seq
 

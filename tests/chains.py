@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from supply.services.batches import register_batch
-from supply.services.shipments import create_shipment
-from supply.services.shipments import receive_shipment
-from supply.services.transformations import transform
+from supply.services.custody.batches import register_batch
+from supply.services.custody.shipments import create_shipment
+from supply.services.custody.shipments import receive_shipment
+from supply.services.custody.transformations import transform
 from tests.factories import make_party
 from tests.factories import make_product
 from tests.factories import make_site

@@ -6,8 +6,8 @@ import datetime
 from decimal import Decimal
 
 from supply.models import Batch
-from supply.services.batches import register_batch
-from supply.services.transformations import transform
+from supply.services.custody.batches import register_batch
+from supply.services.custody.transformations import transform
 
 
 def register(user, site, product, quantity: str = "500", **extra) -> Batch:

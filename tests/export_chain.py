@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from supply.clock import LOCAL_TZ
 from supply.identifiers import gtin_check_digit
-from supply.services.declarations import declare_error
-from supply.services.observations import record_storing
-from supply.services.shipments import create_shipment
-from supply.services.shipments import receive_shipment
+from supply.services.custody.declarations import declare_error
+from supply.services.custody.observations import record_storing
+from supply.services.custody.shipments import create_shipment
+from supply.services.custody.shipments import receive_shipment
 from tests.custody_helpers import register
 from tests.custody_helpers import run
 from tests.factories import make_party

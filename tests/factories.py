@@ -16,8 +16,8 @@ from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
-from supply.services.tokens import create_token
-from supply.services.users import hash_password
+from supply.services.accounts.tokens import create_token
+from supply.services.accounts.users import hash_password
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse 42"

@@ -11,8 +11,8 @@ from werkzeug.test import encode_multipart
 
 from supply.models import MODELS
 from supply.models import ImportJob
-from supply.services.import_files import REGISTRATION_COLUMNS
-from supply.services.import_files import SHIPMENT_COLUMNS
+from supply.services.interchange.imports.files import REGISTRATION_COLUMNS
+from supply.services.interchange.imports.files import SHIPMENT_COLUMNS
 from tests.factories import make_batch
 from tests.factories import make_product
 from tests.factories import make_site

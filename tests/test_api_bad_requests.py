@@ -15,10 +15,10 @@ from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
-from supply.services.holds import place_hold
-from supply.services.observations import record_storing
-from supply.services.recalls import open_recall
-from supply.services.shipments import create_shipment
+from supply.services.custody.observations import record_storing
+from supply.services.custody.shipments import create_shipment
+from supply.services.inspection.holds import place_hold
+from supply.services.recalls.recalls import open_recall
 from tests.api_helpers import API
 from tests.api_helpers import assert_error
 from tests.api_helpers import bad_input_world

@@ -14,9 +14,9 @@ from playhouse.test_utils import count_queries
 from supply.db import db
 from supply.models import AuditEntry
 from supply.models import Party
-from supply.services import audit
-from supply.services import audit_log
-from supply.services.audit import audited
+from supply.services.audit import log as audit_log
+from supply.services.audit import writes as audit
+from supply.services.audit.writes import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
@@ -255,15 +255,15 @@ def test_a_day_at_the_ends_of_the_calendar_is_out_of_range_not_a_500(client, day
 
 def test_lines_of_a_record_are_named_by_their_parent_and_found_with_it(client):
     from supply.models import CertificateDocument
-    from supply.services.audit import record_key
+    from supply.services.audit.writes import record_key
     from tests.certificate_helpers import make_certificate
 
     cert = make_certificate(number="ORG-KEY-1")
     document = CertificateDocument.create(certificate=cert, file_name="a.pdf", content_type="application/pdf",
                                           size=5, sha256="0" * 64)
     assert record_key(document) == f"ORG-KEY-1#{document.id}"
-    from supply.services.audit import log
-    from supply.services.audit_log import list_entries
+    from supply.services.audit.log import list_entries
+    from supply.services.audit.writes import log
     from tests.factories import make_user
 
     log(None, "certificates.upload_document", document)

@@ -8,7 +8,7 @@ from supply.models import ApiToken
 from supply.models import AuditEntry
 from supply.models import Shipment
 from supply.models import User
-from supply.services.users import create_user
+from supply.services.accounts.users import create_user
 from tests.api_helpers import API
 from tests.api_helpers import party_body
 from tests.api_helpers import product_body

@@ -8,14 +8,14 @@ import pytest
 
 from supply.models import Event
 from supply.models import EventBatch
-from supply.services.balance import mass_balance
-from supply.services.declarations import declare_error
+from supply.services.custody.declarations import declare_error
+from supply.services.custody.events import Line
+from supply.services.custody.events import record_event
+from supply.services.custody.shipments import cancel_shipment
+from supply.services.custody.shipments import create_shipment
 from supply.services.errors import Forbidden
-from supply.services.events import Line
-from supply.services.events import record_event
-from supply.services.shipments import cancel_shipment
-from supply.services.shipments import create_shipment
-from supply.services.trace import trace
+from supply.services.tracing.balance import mass_balance
+from supply.services.tracing.trace import trace
 from tests.api_helpers import API
 from tests.api_helpers import assert_error
 from tests.chains import register

@@ -26,7 +26,7 @@ from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
-from supply.services.chain import verify_all
+from supply.services.custody.chain import verify_all
 
 SPEC = SeasonSpec(batches=100, seed=17, depth=7, wide_inputs=6, wide_outputs=12, specials=1)
 DAY = datetime.date(2026, 7, 15)

@@ -10,9 +10,9 @@ from playhouse.test_utils import count_queries
 from supply.clock import local_today
 from supply.models import Certificate
 from supply.models import CertificateTransition
-from supply.services.certificate_claims import batch_certification
-from supply.services.certificate_claims import certifications
-from supply.services.certificate_validity import certificates_valid_at
+from supply.services.certification.claims import batch_certification
+from supply.services.certification.claims import certifications
+from supply.services.certification.validity import certificates_valid_at
 from tests.chains import run
 from tests.chains import ship_and_receive
 from tests.custody_helpers import register
@@ -236,7 +236,7 @@ def test_claims_do_not_pass_from_seedlings_to_berries():
 
 
 def test_states_follow_the_review_workflow():
-    from supply.services import certificates as workflow
+    from supply.services.certification import certificates as workflow
 
     holder = make_user(role="producer")
     inspector = make_user(role="inspector")

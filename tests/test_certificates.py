@@ -295,8 +295,8 @@ def test_no_odd_value_in_any_certificate_body_is_a_500(client, world):
 
 
 def test_demo_certificates_are_reviewed_as_listed(database_url):
-    from supply import demo
-    from supply.services.certificates import current_status
+    from supply.demo import loader as demo
+    from supply.services.certification.certificates import current_status
 
     demo.seed_demo(demo.generate_passwords())
     found = {cert.number: (cert.kind, cert.party.code, current_status(cert, datetime.date(2026, 9, 1)))

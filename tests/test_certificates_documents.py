@@ -12,8 +12,8 @@ from werkzeug.test import encode_multipart
 
 from supply.models import AuditEntry
 from supply.models import CertificateDocument
-from supply.services.certificate_documents import MAX_BYTES
-from supply.services.certificate_documents import safe_file_name
+from supply.services.certification.documents import MAX_BYTES
+from supply.services.certification.documents import safe_file_name
 from tests.api_helpers import API
 from tests.api_helpers import assert_error
 from tests.api_helpers import unchanged

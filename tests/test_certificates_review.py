@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 
 from supply.clock import local_today
-from supply.services import certificates as workflow
-from supply.services.certificate_validity import certificates_valid_at
+from supply.services.certification import certificates as workflow
+from supply.services.certification.validity import certificates_valid_at
 from tests.api_helpers import API
 from tests.certificate_helpers import make_certificate
 from tests.factories import auth_header

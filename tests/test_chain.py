@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from supply.models import Event
 from supply.models import EventBatch
-from supply.services.batches import register_batch
+from supply.services.custody.batches import register_batch
 from tests.factories import auth_header
 from tests.factories import make_product
 from tests.factories import make_site

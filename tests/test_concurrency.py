@@ -15,7 +15,7 @@ from supply.db import db
 from supply.models import Batch
 from supply.models import Holding
 from supply.models import ShipmentLine
-from supply.services.batches import register_batch
+from supply.services.custody.batches import register_batch
 from tests.factories import make_party
 from tests.factories import make_product
 from tests.factories import make_site

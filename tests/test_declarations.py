@@ -10,11 +10,11 @@ from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
 from supply.models import Shipment
-from supply.services.declarations import declare_error
+from supply.services.custody.declarations import declare_error
+from supply.services.custody.shipments import create_shipment
+from supply.services.custody.shipments import receive_shipment
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
-from supply.services.shipments import create_shipment
-from supply.services.shipments import receive_shipment
 from tests.custody_helpers import register
 from tests.custody_helpers import run
 from tests.factories import auth_header

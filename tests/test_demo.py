@@ -7,8 +7,8 @@ import stat
 from decimal import Decimal
 from pathlib import Path
 
-from supply import demo
 from supply.clock import local_today
+from supply.demo import loader as demo
 from supply.identifiers import is_valid_ear_tag
 from supply.identifiers import is_valid_uscc
 from supply.identifiers import normalise_gtin
@@ -21,7 +21,7 @@ from supply.models import Site
 from supply.models import TestResult
 from supply.models import User
 from supply.models.party import SITE_KINDS
-from supply.services.users import check_credentials
+from supply.services.accounts.users import check_credentials
 from supply.units import CATEGORIES
 
 COUNTIES = {"城东区", "城中区", "城西区", "城北区", "湟中区", "大通回族土族自治县", "湟源县"}

@@ -13,11 +13,11 @@ from jsonschema import Draft7Validator
 from playhouse.test_utils import count_queries
 
 from supply.clock import local_today
-from supply.services import trace
-from supply.services.epcis import EPCIS_CONTEXT
-from supply.services.epcis_extensions import NS
-from supply.services.kde import COLUMNS
-from supply.services.transformations import transform
+from supply.services.custody.transformations import transform
+from supply.services.interchange.epcis import EPCIS_CONTEXT
+from supply.services.interchange.epcis_extensions import NS
+from supply.services.interchange.kde import COLUMNS
+from supply.services.tracing import trace
 from tests.custody_helpers import register
 from tests.export_chain import build_chain
 from tests.factories import auth_header

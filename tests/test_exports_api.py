@@ -8,7 +8,7 @@ import io
 import pytest
 
 from supply.clock import local_today
-from supply.services import exports
+from supply.services.interchange import exports
 from tests.api_helpers import assert_error
 from tests.custody_helpers import register
 from tests.factories import auth_header

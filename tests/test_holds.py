@@ -218,8 +218,8 @@ def test_release_page_answers_404_for_an_unknown_hold_and_409_for_a_released_one
 
 def test_a_lot_made_between_the_walk_and_the_locks_is_held_too(app, monkeypatch):
     """A transformation that commits while a hold waits for its locks: the hold walks again once it has them."""
-    from supply.services import holds
-    from supply.services import stock
+    from supply.services.custody import stock
+    from supply.services.inspection import holds
     from tests.chains import run
 
     world = vegetable_chain()

@@ -6,9 +6,9 @@ import pytest
 
 from supply.models import Batch
 from supply.models import RecallLot
-from supply.services import holds
-from supply.services import inspections
-from supply.services import recalls
+from supply.services.inspection import holds
+from supply.services.inspection import inspections
+from supply.services.recalls import recalls
 from tests.chains import run
 from tests.custody_helpers import register
 from tests.factories import make_party

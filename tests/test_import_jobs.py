@@ -14,8 +14,8 @@ import pytest
 from supply.db import db
 from supply.models import Batch
 from supply.models import ImportJob
-from supply.services import chain
-from supply.services.import_jobs import SYNC_ROWS
+from supply.services.custody import chain
+from supply.services.interchange.imports.jobs import SYNC_ROWS
 from tests.factories import PASSWORD
 from tests.factories import auth_header
 from tests.imports_helpers import good_registration

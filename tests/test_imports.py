@@ -16,11 +16,11 @@ from supply.models import Holding
 from supply.models import ImportJob
 from supply.models import Shipment
 from supply.schemas.batch import BatchCreateSchema
-from supply.services import chain
-from supply.services import imports
-from supply.services.batches import register_batch
+from supply.services.custody import chain
+from supply.services.custody.batches import register_batch
 from supply.services.errors import Conflict
-from supply.services.import_files import read_rows
+from supply.services.interchange.imports import importers as imports
+from supply.services.interchange.imports.files import read_rows
 from tests.api_helpers import assert_error
 from tests.factories import auth_header
 from tests.factories import make_batch

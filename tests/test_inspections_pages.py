@@ -8,7 +8,7 @@ from supply.models import Batch
 from supply.models import Certificate
 from supply.models import Hold
 from supply.models import Inspection
-from supply.services.inspections import record_inspection
+from supply.services.inspection.inspections import record_inspection
 from tests.api_helpers import table_counts
 from tests.chains import register
 from tests.chains import vegetable_chain

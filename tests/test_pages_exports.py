@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 
 from supply.clock import local_today
-from supply.services.kde import COLUMNS
+from supply.services.interchange.kde import COLUMNS
 from tests.api_helpers import assert_error
 from tests.chains import vegetable_chain
 from tests.custody_pages import banner

@@ -12,7 +12,7 @@ import pytest
 from supply.models import Batch
 from supply.models import Event
 from supply.models import Shipment
-from supply.services.shipments import create_shipment
+from supply.services.custody.shipments import create_shipment
 from tests.api_helpers import unchanged
 from tests.chains import register
 from tests.chains import ship_and_receive

@@ -18,7 +18,7 @@ from supply.models import Event
 from supply.models import Holding
 from supply.models import Shipment
 from supply.models import ShipmentLine
-from supply.services.shipments import create_shipment
+from supply.services.custody.shipments import create_shipment
 from tests.custody_pages import banner
 from tests.custody_pages import field_error
 from tests.custody_pages import flash
@@ -26,6 +26,7 @@ from tests.custody_pages import input_value
 from tests.custody_pages import log_in
 from tests.custody_pages import selected
 from tests.factories import PASSWORD
+from tests.factories import auth_header
 from tests.factories import make_batch
 from tests.factories import make_party
 from tests.factories import make_product
@@ -334,6 +335,20 @@ def test_inspectors_may_pick_a_party(client, world):
     assert field_error(bad.text, "party") == "Unknown party code."
     assert field_error(bad.text, "status") == "Not one of the allowed values."
     assert shipment.code in bad.text
+
+
+def test_an_inspector_without_a_party_gets_the_same_shipments_from_the_page_and_the_api(client, world):
+    shipment = shipped(world)
+    inspector = make_user(role="inspector")
+    log_in(client, inspector)
+    headers = auth_header(inspector)
+    for query in ("direction=incoming", "direction=outgoing", "direction=incoming&status=in_transit", ""):
+        page = client.get(f"/shipments/?{query}").text
+        listed = [item["code"] for item in client.get(f"/api/v1/shipments?{query}", headers=headers).json["items"]]
+        assert shipment.code in page, query
+        assert listed == [shipment.code], query
+    assert shipment.code not in client.get("/shipments/?direction=incoming&status=received").text
+    assert client.get("/api/v1/shipments?direction=incoming&status=received", headers=headers).json["items"] == []
 
 
 def test_list_queries_do_not_grow_with_the_shipments(client, world):

@@ -10,9 +10,9 @@ from playhouse.test_utils import count_queries
 
 from supply.models import Batch
 from supply.models import Event
-from supply.services.events import record_event
-from supply.services.shipments import cancel_shipment
-from supply.services.shipments import create_shipment
+from supply.services.custody.events import record_event
+from supply.services.custody.shipments import cancel_shipment
+from supply.services.custody.shipments import create_shipment
 from tests.chains import EAR_TAG
 from tests.chains import register
 from tests.chains import run

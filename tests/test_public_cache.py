@@ -11,12 +11,12 @@ from jinja2 import Environment
 
 from supply.models import Batch
 from supply.models import Scan
-from supply.services import public_cache
-from supply.services import public_version
-from supply.services import scan_section
-from supply.services.products import update_product
-from supply.services.recalls import open_recall
-from supply.services.scans import ScanSummary
+from supply.services.audit.writes import announce_write
+from supply.services.masterdata.products import update_product
+from supply.services.public import cache as public_cache
+from supply.services.public import scan_section
+from supply.services.public.scans import ScanSummary
+from supply.services.recalls.recalls import open_recall
 from supply.views import public
 from tests.chains import register
 from tests.chains import ship_and_receive
@@ -116,10 +116,10 @@ def test_recalls_show_at_once_on_a_kept_page(client, renders):
     # the kept page is served until the version is bumped, then the probe finds the recall.
     Batch.update(status="recalled").where(Batch.id == chain["a"].id).execute()
     assert "has been recalled" not in text_of(client, url)
-    public_version.bump()
+    announce_write()
     assert "A lot this batch was made from has been recalled" in text_of(client, url)
     Batch.update(status="active").where(Batch.id == chain["a"].id).execute()
-    public_version.bump()
+    announce_write()
     assert "has been recalled" not in text_of(client, url)
     # A recall opened through the service marks the lot itself.
     inspector = make_user(role="inspector", party=make_party(kind="inspector"))
@@ -133,7 +133,7 @@ def test_an_own_status_change_shows_at_once(client):
     url = f"/t/{batch.public_token}"
     assert "This batch has been recalled" not in text_of(client, url)
     Batch.update(status="recalled").where(Batch.id == batch.id).execute()
-    public_version.bump()
+    announce_write()
     assert "This batch has been recalled" in text_of(client, url)
 
 
@@ -186,7 +186,7 @@ def test_matching_etag_gets_304_and_still_counts_the_scan(client):
     other_language = client.get(url, headers={"Accept-Language": "zh-CN", "If-None-Match": etag})
     assert other_language.status_code == 200
     Batch.update(status="recalled").where(Batch.id == batch.id).execute()
-    public_version.bump()
+    announce_write()
     changed = client.get(url, headers={**EN, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert "This batch has been recalled" in changed.get_data(as_text=True)

@@ -14,10 +14,10 @@ from supply.models import Batch
 from supply.models import Scan
 from supply.public_fastpath import PublicFastPath
 from supply.public_fastpath import public_language
-from supply.services import public_cache
-from supply.services import public_version
-from supply.services.products import update_product
-from supply.services.recalls import open_recall
+from supply.services.audit.writes import announce_write
+from supply.services.masterdata.products import update_product
+from supply.services.public import cache as public_cache
+from supply.services.recalls.recalls import open_recall
 from tests.chains import vegetable_chain
 from tests.factories import make_batch
 from tests.factories import make_party
@@ -124,21 +124,21 @@ def test_a_recall_opened_through_the_service_shows_on_the_next_request(app, clie
 
 
 def test_every_audited_write_moves_the_version(app, client, warm):
-    version_file = app.extensions["public_page_cache"].version_file
-    before = public_version.read(version_file)
+    version = app.extensions["public_version"]
+    before = version.read()
     product = make_product(name_en="Broccoli")
     update_product(make_user(role="admin"), product.code, {"name_en": "Purple broccoli"})
-    assert public_version.read(version_file) > before
+    assert version.read() > before
     with pytest.raises(AssertionError, match="reached Flask"):
         call(PublicFastPath(app, refusing), warm, headers=LANGUAGES["en"])
 
 
 def test_a_failed_write_moves_no_version(app, warm):
-    version_file = app.extensions["public_page_cache"].version_file
-    before = public_version.read(version_file)
+    version = app.extensions["public_version"]
+    before = version.read()
     with pytest.raises(Exception):  # noqa: B017,PT011 - the product does not exist
         update_product(make_user(role="admin"), "NO-SUCH-PRODUCT", {"name_en": "x"})
-    assert public_version.read(version_file) == before
+    assert version.read() == before
 
 
 @pytest.mark.parametrize(("path", "method", "headers", "query"), [
@@ -160,7 +160,7 @@ def test_everything_else_goes_to_flask(app, warm, path, method, headers, query):
 def test_an_old_page_or_a_changed_version_goes_to_flask(app, warm, monkeypatch):
     fast = PublicFastPath(app, refusing)
     assert call(fast, warm)[0] == "200 OK"
-    public_version.bump()
+    announce_write()
     with pytest.raises(AssertionError, match="reached Flask"):
         call(fast, warm)
     with app.test_client() as client:

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 from peewee import DatabaseProxy
 
 from supply.models import Scan
-from supply.services import scan_buffer
-from supply.services.scan_buffer import ScanBuffer
+from supply.services.public import scan_buffer
+from supply.services.public.scan_buffer import ScanBuffer
 from tests.factories import make_batch
 
 EN = {"Accept-Language": "en"}

@@ -13,7 +13,7 @@ PUBLIC_FILES = [
     *(("jinja2", path) for path in sorted((ROOT / "templates/public").glob("*.html"))),
     ("python", ROOT / "supply/views/public.py"),
     ("python", ROOT / "supply/views/digital_link.py"),
-    ("python", ROOT / "supply/services/digital_link.py"),
+    ("python", ROOT / "supply/services/public/digital_link.py"),
 ]
 # Shared names the public page shows through unit_label() (supply/views/labels.py).
 SHARED = ["kg", "t", "carton", "punnet", "pack", "plant", "head"]

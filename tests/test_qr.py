@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import zxingcpp
 from PIL import Image
 
-from supply.services import qr
+from supply.services.public import qr
 from tests.factories import auth_header
 from tests.factories import make_batch
 from tests.factories import make_product
@@ -41,7 +41,7 @@ def test_svg_encodes_the_token_url_with_a_quiet_zone(client):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.data.startswith(b"<?xml") and b"<svg" in response.data
-    assert response.data == qr.qr_svg(f"https://trace.example.cn/t/{batch.public_token}")
+    assert response.data == qr.QrCodes().svg(f"https://trace.example.cn/t/{batch.public_token}")
 
 
 def test_same_token_same_bytes_with_cache_headers_and_304(client):
@@ -57,15 +57,15 @@ def test_same_token_same_bytes_with_cache_headers_and_304(client):
     assert other_size.status_code == 200
 
 
-def test_images_are_made_once(client):
+def test_images_are_made_once(app, client):
     batch = make_batch()
     url = f"https://trace.example.cn/t/{batch.public_token}"
-    qr.qr_png.cache_clear()
+    codes = app.extensions["qr_codes"] = qr.QrCodes()
     client.get(f"/t/{batch.public_token}/qr.png?size=5")
     client.get(f"/t/{batch.public_token}/qr.png?size=5")
-    info = qr.qr_png.cache_info()
+    info = codes.png.cache_info()
     assert (info.misses, info.hits) == (1, 1)
-    assert qr.qr_png(url, 5) == client.get(f"/t/{batch.public_token}/qr.png?size=5").data
+    assert qr.QrCodes().png(url, 5) == client.get(f"/t/{batch.public_token}/qr.png?size=5").data
 
 
 def test_bad_sizes_are_refused(client):
@@ -120,8 +120,7 @@ def test_matrices_are_kept_on_disk_for_other_workers(app, client, monkeypatch):
     first = client.get(f"/t/{batch.public_token}/qr.svg").data
     folder = Path(app.instance_path) / "qr-cache"
     assert len(list(folder.glob("*.txt"))) >= 1
-    for cached in (qr.matrix, qr.qr_svg, qr.qr_png):
-        cached.cache_clear()
+    app.extensions["qr_codes"] = qr.QrCodes(folder)  # another worker: nothing in its memory
 
     def no_generation(url):
         raise AssertionError("the matrix should come from the disk cache")

@@ -11,13 +11,13 @@ from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import RecallLot
-from supply.services import chain
-from supply.services import recalls
+from supply.services.custody import chain
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
-from supply.services.working_days import add_working_days
-from supply.services.working_days import is_working_day
+from supply.services.recalls import recalls
+from supply.services.recalls.working_days import add_working_days
+from supply.services.recalls.working_days import is_working_day
 from tests.api_helpers import table_counts
 from tests.api_helpers import unchanged
 from tests.recall_world import merge_world

@@ -8,7 +8,7 @@ from supply.models import Batch
 from supply.models import Event
 from supply.models import Recall
 from supply.models import User
-from supply.services.chain import verify_all
+from supply.services.custody.chain import verify_all
 from tests.api_helpers import table_counts
 from tests.test_bench_season import bound  # noqa: F401  (the fixture)
 from tests.test_bench_season import build

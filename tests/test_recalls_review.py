@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from supply.models import Batch
-from supply.services import recalls
 from supply.services.errors import Conflict
+from supply.services.recalls import recalls
 from tests.api_helpers import unchanged
 from tests.recall_world import merge_world
 
@@ -34,7 +34,7 @@ def test_a_lot_recalled_through_another_recall_may_be_recalled_itself_and_once_c
 
 def test_a_lot_made_between_the_walk_and_the_locks_is_recalled_too(monkeypatch):
     """A transformation that commits while a recall waits for its locks: the recall walks again once it has them."""
-    from supply.services import recall_scope
+    from supply.services.recalls import scope as recall_scope
     from tests.chains import run
 
     world = merge_world()

@@ -12,9 +12,9 @@ from playhouse.test_utils import count_queries
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
-from supply.services.declarations import declare_error
+from supply.services.custody.declarations import declare_error
 from supply.services.errors import Forbidden
-from supply.services.trace import trace
+from supply.services.tracing.trace import trace
 from tests.api_helpers import API
 from tests.api_helpers import assert_error
 from tests.chains import EAR_TAG

@@ -6,12 +6,12 @@ from flask import Response
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.audit import AuditEntrySchema
 from supply.schemas.audit import AuditExportSchema
 from supply.schemas.audit import AuditFilterSchema
 from supply.schemas.audit import AuditPage
-from supply.services import audit_log
-from supply.services.pagination import paginate
+from supply.services.audit import log as audit_log
 
 AUDIT_SHEET = {
     "type": "string",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import PageQuerySchema
 from supply.schemas.common import page_schema
 from supply.schemas.user import NewTokenSchema
 from supply.schemas.user import TokenRequestSchema
 from supply.schemas.user import TokenSchema
-from supply.services import tokens
-from supply.services.pagination import paginate
+from supply.services.accounts import tokens
 
 TokenPage = page_schema(TokenSchema, "TokenPage")
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.batch import BatchFilterSchema
 from supply.schemas.batch import BatchSchema
 from supply.schemas.batch import BatchUpdateSchema
 from supply.schemas.batch import ChainReportSchema
 from supply.schemas.common import page_schema
-from supply.services import batches
-from supply.services import chain
-from supply.services.pagination import paginate
+from supply.services.custody import batches
+from supply.services.custody import chain
 
 BatchPage = page_schema(BatchSchema, "BatchPage")
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from supply.api.routing import ApiError
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateDetailSchema
 from supply.schemas.certificates import CertificateFilterSchema
@@ -21,11 +22,10 @@ from supply.schemas.certificates import CertificateSchema
 from supply.schemas.certificates import DocumentSchema
 from supply.schemas.certificates import ReviewSchema
 from supply.schemas.common import page_schema
-from supply.services import certificate_documents
-from supply.services import certificate_reads
-from supply.services import certificates
+from supply.services.certification import certificates
+from supply.services.certification import documents as certificate_documents
+from supply.services.certification import reads as certificate_reads
 from supply.services.errors import N_
-from supply.services.pagination import paginate
 
 CertificatePage = page_schema(CertificateSchema, "CertificatePage")
 FILE_BODY = {"type": "string", "format": "binary", "description": "PDF, JPEG or PNG, at most 10 MB."}

@@ -6,8 +6,8 @@ from supply.api.routing import route
 from supply.schemas.events import DeclarationSchema
 from supply.schemas.events import EventSchema
 from supply.schemas.events import StoringSchema
-from supply.services import declarations
-from supply.services import observations
+from supply.services.custody import declarations
+from supply.services.custody import observations
 
 
 @route("/events/<path:event_id>/declare-error", "POST", summary="Declare an event in error", tag="events",

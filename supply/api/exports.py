@@ -10,8 +10,8 @@ from flask import current_app
 from supply.api.routing import route
 from supply.schemas.exports import EpcisQuerySchema
 from supply.schemas.exports import KdeQuerySchema
-from supply.services import epcis
-from supply.services import kde
+from supply.services.interchange import epcis
+from supply.services.interchange import kde
 
 EPCIS_DOCUMENT = {
     "type": "object",

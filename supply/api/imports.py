@@ -20,10 +20,10 @@ from supply.i18n import translate_message
 from supply.models import ImportJob
 from supply.models import User
 from supply.schemas.imports import ImportJobSchema
-from supply.services import import_jobs
 from supply.services.errors import N_
-from supply.services.import_files import MAX_BYTES
-from supply.services.import_files import read_rows
+from supply.services.interchange.imports import jobs as import_jobs
+from supply.services.interchange.imports.files import MAX_BYTES
+from supply.services.interchange.imports.files import read_rows
 
 CSV_BODY = {"type": "string", "format": "binary",
             "description": "UTF-8 (with or without BOM) or GB18030; a header row; at most 10,000 rows and 5 MB."}

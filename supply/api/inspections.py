@@ -7,6 +7,7 @@ from marshmallow import fields
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.inspections import ComplianceCreateSchema
 from supply.schemas.inspections import ComplianceSchema
@@ -20,10 +21,9 @@ from supply.schemas.inspections import ReleaseSchema
 from supply.schemas.inspections import TestCreateSchema
 from supply.schemas.inspections import TestListQuerySchema
 from supply.schemas.inspections import TestResultSchema
-from supply.services import compliance
-from supply.services import holds
-from supply.services import inspections
-from supply.services.pagination import paginate
+from supply.services.certification import compliance
+from supply.services.inspection import holds
+from supply.services.inspection import inspections
 
 InspectionPage = page_schema(InspectionSchema, "InspectionPage")
 HoldPage = page_schema(HoldSchema, "HoldPage")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from supply import permissions
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.party import PartyCreateSchema
 from supply.schemas.party import PartyFilterSchema
 from supply.schemas.party import PartyPatchSchema
 from supply.schemas.party import PartyPrivateSchema
 from supply.schemas.party import PartySchema
-from supply.services import parties
-from supply.services import permissions
-from supply.services.lookup import party_by_code
-from supply.services.pagination import paginate
+from supply.services.masterdata import parties
+from supply.services.masterdata.lookup import party_by_code
 
 PartyPage = page_schema(PartyPrivateSchema, "PartyPage")
 

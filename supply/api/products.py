@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.product import ProductCreateSchema
 from supply.schemas.product import ProductFilterSchema
 from supply.schemas.product import ProductPatchSchema
 from supply.schemas.product import ProductSchema
-from supply.services import products
-from supply.services.lookup import product_by_code
-from supply.services.pagination import paginate
+from supply.services.masterdata import products
+from supply.services.masterdata.lookup import product_by_code
 
 ProductPage = page_schema(ProductSchema, "ProductPage")
 

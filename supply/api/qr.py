@@ -7,8 +7,8 @@ from flask import current_app
 from supply.api.routing import route
 from supply.http_cache import immutable_response
 from supply.schemas.qr import QrSizeSchema
-from supply.services import batches
-from supply.services import qr
+from supply.services.custody import batches
+from supply.services.public import qr
 
 SVG_DOC = {"type": "string", "description": "An SVG QR code (error correction M, quiet zone of 4 modules) of the "
            "batch's public URL, or its GS1 Digital Link URI when labels use Digital Link. Cached for a year (ETag)."}
@@ -25,11 +25,13 @@ def _url(batch) -> str:
        response=SVG_DOC, produces="image/svg+xml", errors=(404,))
 def batch_qr_svg(actor, lot_code: str):
     """Answer with the batch's QR code as SVG."""
-    return immutable_response(qr.qr_svg(_url(batches.get_batch(actor, lot_code))), "image/svg+xml")
+    codes = current_app.extensions["qr_codes"]
+    return immutable_response(codes.svg(_url(batches.get_batch(actor, lot_code))), "image/svg+xml")
 
 
 @route("/batches/<path:lot_code>/qr.png", "GET", summary="Get the QR code of a batch as PNG", tag="batches",
        query=QrSizeSchema, response=PNG_DOC, produces="image/png", errors=(404,))
 def batch_qr_png(actor, lot_code: str, args: dict):
     """Answer with the batch's QR code as PNG."""
-    return immutable_response(qr.qr_png(_url(batches.get_batch(actor, lot_code)), args["size"]), "image/png")
+    codes = current_app.extensions["qr_codes"]
+    return immutable_response(codes.png(_url(batches.get_batch(actor, lot_code)), args["size"]), "image/png")

@@ -8,6 +8,7 @@ from flask import Response
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.recalls import CloseSchema
 from supply.schemas.recalls import HolderSchema
@@ -21,9 +22,8 @@ from supply.schemas.recalls import RecallLotUpdateSchema
 from supply.schemas.recalls import RecallOpenSchema
 from supply.schemas.recalls import RecallSchema
 from supply.schemas.recalls import RecallSummarySchema
-from supply.services import recall_report
-from supply.services import recalls
-from supply.services.pagination import paginate
+from supply.services.recalls import recalls
+from supply.services.recalls import report as recall_report
 
 RecallPage = page_schema(RecallSummarySchema, "RecallPage")
 RECALL_SHEET = {

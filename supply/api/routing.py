@@ -17,9 +17,9 @@ from flask import request
 from marshmallow import Schema
 
 from supply.api import idempotency
+from supply.services.accounts.tokens import user_for_token
 from supply.services.errors import N_
 from supply.services.errors import ServiceError
-from supply.services.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_ID = 2**31 - 1

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.custody import CancelSchema
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
 from supply.schemas.custody import ShipmentFilterSchema
 from supply.schemas.custody import ShipmentSchema
-from supply.services import shipments
-from supply.services.pagination import paginate
+from supply.services.custody import shipments
 
 ShipmentPage = page_schema(ShipmentSchema, "ShipmentPage")
 

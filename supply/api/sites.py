@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.party import SiteCreateSchema
 from supply.schemas.party import SiteFilterSchema
 from supply.schemas.party import SitePatchSchema
 from supply.schemas.party import SiteSchema
-from supply.services import parties
-from supply.services.lookup import site_by_code
-from supply.services.pagination import paginate
+from supply.services.masterdata import parties
+from supply.services.masterdata.lookup import site_by_code
 
 SitePage = page_schema(SiteSchema, "SitePage")
 

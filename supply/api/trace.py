@@ -7,9 +7,9 @@ from supply.schemas.trace import BatchHistorySchema
 from supply.schemas.trace import MassBalanceSchema
 from supply.schemas.trace import TraceQuerySchema
 from supply.schemas.trace import TraceSchema
-from supply.services import balance
-from supply.services import history
-from supply.services import trace
+from supply.services.tracing import balance
+from supply.services.tracing import history
+from supply.services.tracing import trace
 
 
 @route("/batches/<path:lot_code>/trace", "GET", summary="Trace a batch upstream, downstream or both",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from supply.api.routing import route
 from supply.schemas.custody import TransformationResultSchema
 from supply.schemas.custody import TransformationSchema
-from supply.services import transformations
+from supply.services.custody import transformations
 
 
 @route("/transformations", "POST", summary="Record a transformation at one of your sites", tag="transformations",

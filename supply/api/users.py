@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.db.pagination import paginate
 from supply.schemas.common import page_schema
 from supply.schemas.user import UserCreateSchema
 from supply.schemas.user import UserFilterSchema
 from supply.schemas.user import UserPatchSchema
 from supply.schemas.user import UserSchema
-from supply.services import users
-from supply.services.pagination import paginate
+from supply.services.accounts import users
 
 UserPage = page_schema(UserSchema, "UserPage")
 

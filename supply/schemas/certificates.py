@@ -16,7 +16,7 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
 from supply.schemas.custody import lot_field
-from supply.services.certificates import current_status
+from supply.services.certification.certificates import current_status
 from supply.services.errors import N_
 
 LISTED_STATUSES = (*CERTIFICATE_STATUSES, "expired")

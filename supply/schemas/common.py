@@ -31,11 +31,10 @@ NUMBER_TEXT = re.compile(r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|[+-]?s?n
 
 
 class BaseSchema(Schema):
-    """Refuse unknown fields; order output as declared; `partial = True` in Meta makes a schema of changes."""
+    """Refuse unknown fields; `partial = True` in Meta makes a schema of changes (output keeps declared order)."""
 
     class Meta:
         unknown = RAISE
-        ordered = True
 
     def __init__(self, *args, **kwargs) -> None:
         # marshmallow reads `partial` only as an argument, never from Meta.

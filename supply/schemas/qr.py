@@ -6,9 +6,9 @@ from marshmallow import fields
 from marshmallow import validate
 
 from supply.schemas.common import BaseSchema
-from supply.services.qr import DEFAULT_SIZE
-from supply.services.qr import MAX_SIZE
-from supply.services.qr import MIN_SIZE
+from supply.services.public.qr import DEFAULT_SIZE
+from supply.services.public.qr import MAX_SIZE
+from supply.services.public.qr import MIN_SIZE
 
 
 class QrSizeSchema(BaseSchema):

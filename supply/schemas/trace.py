@@ -10,11 +10,11 @@ from supply.schemas.common import LocalDateTime
 from supply.schemas.common import Quantity
 from supply.schemas.common import choice
 from supply.services.errors import N_
-from supply.services.trace import DEFAULT_DEPTH
-from supply.services.trace import DEFAULT_MAX_NODES
-from supply.services.trace import DIRECTIONS
-from supply.services.trace import MAX_DEPTH
-from supply.services.trace import MAX_NODES
+from supply.services.tracing.trace import DEFAULT_DEPTH
+from supply.services.tracing.trace import DEFAULT_MAX_NODES
+from supply.services.tracing.trace import DIRECTIONS
+from supply.services.tracing.trace import MAX_DEPTH
+from supply.services.tracing.trace import MAX_NODES
 
 
 class TraceQuerySchema(BaseSchema):

@@ -18,7 +18,7 @@ from supply.auth import log_in
 from supply.auth import log_out
 from supply.auth import login_required
 from supply.i18n import LANG_COOKIE
-from supply.services.users import check_credentials
+from supply.services.accounts.users import check_credentials
 
 bp = Blueprint("auth", __name__)
 

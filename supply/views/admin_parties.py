@@ -16,9 +16,9 @@ from supply.schemas.party import SiteCreateSchema
 from supply.schemas.party import SiteFilterSchema
 from supply.schemas.party import SiteSchema
 from supply.schemas.party import SiteUpdateSchema
-from supply.services import parties as party_service
-from supply.services.lookup import party_by_code
-from supply.services.lookup import site_by_code
+from supply.services.masterdata import parties as party_service
+from supply.services.masterdata.lookup import party_by_code
+from supply.services.masterdata.lookup import site_by_code
 from supply.views.admin_blueprint import bp
 from supply.views.pages import code_options
 from supply.views.pages import form_page

@@ -12,8 +12,8 @@ from supply.schemas.product import ProductCreateSchema
 from supply.schemas.product import ProductFilterSchema
 from supply.schemas.product import ProductSchema
 from supply.schemas.product import ProductUpdateSchema
-from supply.services import products as product_service
-from supply.services.lookup import product_by_code
+from supply.services.masterdata import products as product_service
+from supply.services.masterdata.lookup import product_by_code
 from supply.views.admin_blueprint import bp
 from supply.views.pages import form_page
 from supply.views.pages import list_filters

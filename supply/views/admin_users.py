@@ -12,8 +12,8 @@ from supply.schemas.user import UserCreateSchema
 from supply.schemas.user import UserFilterSchema
 from supply.schemas.user import UserSchema
 from supply.schemas.user import UserUpdateSchema
-from supply.services import parties as party_service
-from supply.services import users as user_service
+from supply.services.accounts import users as user_service
+from supply.services.masterdata import parties as party_service
 from supply.views.admin_blueprint import bp
 from supply.views.pages import code_options
 from supply.views.pages import form_page

@@ -10,7 +10,7 @@ from flask import render_template
 from supply.auth import login_required
 from supply.schemas.audit import AuditPageExportSchema
 from supply.schemas.audit import AuditPageFilterSchema
-from supply.services import audit_log
+from supply.services.audit import log as audit_log
 from supply.views.pages import list_filters
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")

@@ -9,18 +9,18 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext
 
+from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.clock import local_today
 from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.batch import BatchFilterSchema
 from supply.schemas.batch import BatchUpdateSchema
-from supply.services import batches as batch_service
-from supply.services import parties as party_service
-from supply.services import permissions
-from supply.services import products as product_service
-from supply.services.certificate_claims import batch_certification
-from supply.services.certificate_claims import test_reports
+from supply.services.certification.claims import batch_certification
+from supply.services.certification.claims import test_reports
+from supply.services.custody import batches as batch_service
+from supply.services.masterdata import parties as party_service
+from supply.services.masterdata import products as product_service
 from supply.views.chain import chain_context
 from supply.views.filters import local_name
 from supply.views.forms import FormResult

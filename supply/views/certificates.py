@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from supply import certificate_kinds
+from supply import permissions
 from supply.api.certificates import send_document
 from supply.auth import login_required
 from supply.auth import roles_required
@@ -23,18 +24,17 @@ from supply.i18n import translate_message
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateFilterSchema
 from supply.schemas.certificates import ReviewSchema
-from supply.services import certificate_documents
-from supply.services import certificate_reads
-from supply.services import certificates as certificate_service
-from supply.services import parties as party_service
-from supply.services import permissions
-from supply.services import products as product_service
+from supply.services.certification import certificates as certificate_service
+from supply.services.certification import documents as certificate_documents
+from supply.services.certification import reads as certificate_reads
 from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
 from supply.services.errors import ServiceError
-from supply.services.lookup import party_by_code
+from supply.services.masterdata import parties as party_service
+from supply.services.masterdata import products as product_service
+from supply.services.masterdata.lookup import party_by_code
 from supply.views.custody_options import own_site_options
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload

@@ -10,12 +10,12 @@ from flask import request
 from flask import url_for
 
 from supply.models import Batch
-from supply.services import balance
-from supply.services import history
-from supply.services import trace
-from supply.services.history import EventLine
-from supply.services.history import HistoryEvent
-from supply.services.trace import TraceNode
+from supply.services.tracing import balance
+from supply.services.tracing import history
+from supply.services.tracing import trace
+from supply.services.tracing.history import EventLine
+from supply.services.tracing.history import HistoryEvent
+from supply.services.tracing.trace import TraceNode
 from supply.views.genealogy import layout
 
 PAGE_DEPTHS = (1, 2, 3, 5, 10)

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from flask import g
 
+from supply import permissions
 from supply.clock import to_local
 from supply.clock import utcnow
-from supply.services import custody_reads
-from supply.services import parties as party_service
-from supply.services import permissions
-from supply.services import products as product_service
+from supply.services.custody import reads as custody_reads
+from supply.services.masterdata import parties as party_service
+from supply.services.masterdata import products as product_service
 from supply.views.filters import local_name
 from supply.views.filters import quantity
 from supply.views.labels import UNIT_LABELS

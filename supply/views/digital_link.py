@@ -13,12 +13,12 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext
 
-from supply.services import digital_link as dl
 from supply.services.errors import N_
-from supply.services.public_page import lot_certification_json
-from supply.services.public_page import public_view
-from supply.services.public_page import recall_json
-from supply.services.public_page import traceability_json
+from supply.services.public import digital_link as dl
+from supply.services.public.page import lot_certification_json
+from supply.services.public.page import public_view
+from supply.services.public.page import recall_json
+from supply.services.public.page import traceability_json
 from supply.views.public import LANGUAGE_NAMES
 from supply.views.public import not_found
 from supply.views.public import render_batch_page

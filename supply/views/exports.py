@@ -25,11 +25,11 @@ from supply.errors import flatten_errors
 from supply.i18n import translate_message
 from supply.schemas.exports import EpcisQuerySchema
 from supply.schemas.exports import KdeQuerySchema
-from supply.services import epcis
-from supply.services import kde
 from supply.services.errors import N_
 from supply.services.errors import ServiceError
-from supply.services.kde import export_kde_of_trace
+from supply.services.interchange import epcis
+from supply.services.interchange import kde
+from supply.services.interchange.kde import export_kde_of_trace
 from supply.views.custody_options import product_options
 from supply.views.forms import form_payload
 from supply.views.pages import FORM_ERROR_STATUS

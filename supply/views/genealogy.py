@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
-from supply.services.trace import Trace
-from supply.services.trace import TraceNode
+from supply.services.tracing.trace import Trace
+from supply.services.tracing.trace import TraceNode
 from supply.views.filters import local_name
 from supply.views.filters import quantity
 from supply.views.labels import UNIT_LABELS

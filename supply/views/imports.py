@@ -18,20 +18,20 @@ from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext
 
+from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.i18n import translate_message
 from supply.models import ImportJob
-from supply.services import import_jobs
-from supply.services import permissions
 from supply.services.errors import N_
 from supply.services.errors import ServiceError
-from supply.services.import_files import COLUMNS
-from supply.services.import_files import MAX_BYTES
-from supply.services.import_files import REQUIRED
-from supply.services.import_files import FileRejected
-from supply.services.import_files import read_rows
-from supply.services.import_files import template_csv
+from supply.services.interchange.imports import jobs as import_jobs
+from supply.services.interchange.imports.files import COLUMNS
+from supply.services.interchange.imports.files import MAX_BYTES
+from supply.services.interchange.imports.files import REQUIRED
+from supply.services.interchange.imports.files import FileRejected
+from supply.services.interchange.imports.files import read_rows
+from supply.services.interchange.imports.files import template_csv
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 # The job page lists this many bad rows; the CSV download has them all.

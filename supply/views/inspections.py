@@ -10,6 +10,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.schemas.inspections import TEST_METHODS
@@ -20,12 +21,11 @@ from supply.schemas.inspections import InspectionCreateSchema
 from supply.schemas.inspections import InspectionFilterSchema
 from supply.schemas.inspections import ReleaseSchema
 from supply.schemas.inspections import TestCreateSchema
-from supply.services import compliance
-from supply.services import holds
-from supply.services import inspections
-from supply.services import parties as party_service
-from supply.services import permissions
-from supply.services.batches import get_batch
+from supply.services.certification import compliance
+from supply.services.custody.batches import get_batch
+from supply.services.inspection import holds
+from supply.services.inspection import inspections
+from supply.services.masterdata import parties as party_service
 from supply.views.custody_options import now_input
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload

@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from supply.auth import login_required
 from supply.clock import local_today
-from supply.services import label_sheets
-from supply.services import qr
+from supply.services.public import labels as label_sheets
+from supply.services.public import qr
 
 bp = Blueprint("label_sheets", __name__)
 TEMPLATES = {"sheet": "labels/sheet.html", "thermal": "labels/thermal.html", "certificate": "labels/certificate.html"}
@@ -20,7 +20,7 @@ TEMPLATES = {"sheet": "labels/sheet.html", "thermal": "labels/thermal.html", "ce
 
 def qr_markup(url: str) -> Markup:
     """Return the QR code of a URL as inline SVG markup (without the XML declaration)."""
-    svg = qr.qr_svg(url).decode()
+    svg = current_app.extensions["qr_codes"].svg(url).decode()
     return Markup(svg[svg.index("<svg"):])
 
 

@@ -16,10 +16,10 @@ from flask_babel import gettext
 from marshmallow import Schema
 from marshmallow import ValidationError
 
+from supply.db.pagination import Page
+from supply.db.pagination import paginate
 from supply.errors import flatten_errors
 from supply.i18n import translate_message
-from supply.services.pagination import Page
-from supply.services.pagination import paginate
 from supply.views.filters import local_name
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload

@@ -1,10 +1,10 @@
 """The public scan page of a batch (no login) and its QR code images.
 
-The page is kept once rendered (supply.services.public_cache) and served again, its scans block drawn afresh,
+The page is kept once rendered (supply.services.public.cache) and served again, its scans block drawn afresh,
 while the data version is unchanged (no query; most such requests never reach Flask, see
 supply.public_fastpath) or, after the version moved, while the probe finds the data it shows unchanged; it
 carries a weak ETag, so a phone scanning again gets 304 Not Modified. A 304 and a kept page still record the
-scan. Counts come from the worker's scan tallies (supply.services.scan_buffer).
+scan. Counts come from the worker's scan tallies (supply.services.public.scan_buffer).
 """
 
 from __future__ import annotations
@@ -25,18 +25,24 @@ from flask_babel import get_translations
 from supply.clock import utcnow
 from supply.http_cache import immutable_response
 from supply.models import Batch
-from supply.services import public_cache
-from supply.services import public_version
-from supply.services import qr
-from supply.services import scan_buffer
-from supply.services import scans
-from supply.services.area_map import area_map
-from supply.services.public_page import TOKEN_RE
-from supply.services.public_page import batch_by_token
-from supply.services.public_page import public_view
+from supply.services.public import cache as public_cache
+from supply.services.public import qr
+from supply.services.public import scan_buffer
+from supply.services.public import scans
+from supply.services.public.area_map import area_map
+from supply.services.public.page import TOKEN_RE
+from supply.services.public.page import batch_by_token
+from supply.services.public.page import public_view
 
 bp = Blueprint("public", __name__)
-bp.record_once(lambda state: qr.use_cache_folder(Path(state.app.instance_path) / "qr-cache"))
+
+
+@bp.record_once
+def keep_qr_codes(state) -> None:
+    """Give the app its QR codes, kept on disk in the instance folder for every worker and restart."""
+    state.app.extensions.setdefault("qr_codes", qr.QrCodes(Path(state.app.instance_path) / "qr-cache"))
+
+
 LANGUAGE_NAMES = (("zh_Hans", "简体中文", "zh-Hans"), ("zh_Hant", "繁體中文", "zh-Hant"), ("en", "English", "en"))
 
 
@@ -54,7 +60,7 @@ def page_cache() -> public_cache.PageCache:
         folder = public_cache.disk_folder(Path(current_app.instance_path) / "page-cache",
                                           public_cache.code_fingerprint(roots))
         cache = public_cache.PageCache(current_app.jinja_env, size, folder)
-        cache.version_file = public_version.register(current_app.instance_path)
+        cache.version = current_app.extensions["public_version"]
         current_app.extensions["public_page_cache"] = cache
     return cache
 
@@ -154,7 +160,7 @@ def serve_page(token: str) -> Response:
     section = cache.section
     language = str(get_locale())
     key = (token, request.path, language)
-    data_version = public_version.read(cache.version_file)  # before the data: a page may look older, never newer
+    data_version = cache.version.read()  # before the data: a page may look older, never newer
     kept = cache.get(key) if section is not None else None
 
     def draw(summary: scans.ScanSummary) -> str:
@@ -217,7 +223,7 @@ def qr_svg(token: str):
     batch = batch_by_token(token)
     if batch is None:
         return not_found()
-    return immutable_response(qr.qr_svg(encoded_url(batch)), "image/svg+xml")
+    return immutable_response(current_app.extensions["qr_codes"].svg(encoded_url(batch)), "image/svg+xml")
 
 
 @bp.route("/t/<token>/qr.png")
@@ -227,4 +233,4 @@ def qr_png(token: str):
     batch = batch_by_token(token)
     if batch is None:
         return not_found()
-    return immutable_response(qr.qr_png(encoded_url(batch), size), "image/png")
+    return immutable_response(current_app.extensions["qr_codes"].png(encoded_url(batch), size), "image/png")

@@ -24,8 +24,8 @@ from supply.schemas.recalls import NoticeSchema
 from supply.schemas.recalls import RecallFilterSchema
 from supply.schemas.recalls import RecallLotUpdateSchema
 from supply.schemas.recalls import RecallOpenSchema
-from supply.services import recall_report
-from supply.services import recalls as recall_service
+from supply.services.recalls import recalls as recall_service
+from supply.services.recalls import report as recall_report
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.clock import to_utc_naive
@@ -19,16 +20,14 @@ from supply.models import Batch
 from supply.models import EventBatch
 from supply.schemas.events import DeclarationSchema
 from supply.schemas.events import StoringSchema
-from supply.services import permissions
-from supply.services.batches import get_batch
-from supply.services.declarations import declare_error
-from supply.services.declarations import find_event
-from supply.services.declarations import is_declared
-from supply.services.errors import N_
+from supply.services.custody.batches import get_batch
+from supply.services.custody.declarations import declare_error
+from supply.services.custody.declarations import find_event
+from supply.services.custody.declarations import is_declared
+from supply.services.custody.observations import record_storing
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
-from supply.services.observations import record_storing
 from supply.views.custody_options import held_lot
 from supply.views.custody_options import now_input
 from supply.views.custody_options import own_site_options
@@ -41,8 +40,6 @@ from supply.views.pages import saved
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
-# Events corrected through their own workflow (tests, holds, recalls) or that undo another (cancellations).
-UNDECLARABLE_STEPS = ("inspecting", "holding", "void_shipping")
 REASON_OPTIONS = (("did_not_occur", _l("The event did not occur")),
                   ("incorrect_data", _l("Its data were wrong")))
 STEP_LABELS = {"commissioning": _l("Commissioned"), "shipping": _l("Shipped"), "receiving": _l("Received"),
@@ -56,11 +53,9 @@ STORING_FIELDS = ("lot", "site", "interval_start", "interval_end", "temperature_
 
 def may_declare(event) -> bool:
     """Tell whether the user may declare this timeline event in error (its party's own, not yet declared)."""
-    if event.declares or event.declared or event.biz_step in UNDECLARABLE_STEPS:
+    if event.declares or event.declared or event.biz_step in permissions.UNDECLARABLE_STEPS:
         return False
-    if permissions.is_admin(g.user):
-        return True
-    return g.user.party_id is not None and g.user.party.code == event.party.code
+    return permissions.may_declare(g.user, event.party.id)
 
 
 def may_record_storing(batch) -> bool:
@@ -104,8 +99,7 @@ def _step_label(event) -> str:
 def _declarable_event(event_id: str):
     """Return the event to declare, refusing (403) one recorded by another party."""
     event = find_event(event_id)
-    if not (permissions.is_admin(g.user) or permissions.acts_for(g.user, event.party_id)):
-        raise Forbidden(N_("Only the party that recorded this event may declare it in error."))
+    permissions.require_declares(g.user, event.party_id)
     return event
 
 

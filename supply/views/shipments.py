@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.i18n import translate_message
@@ -20,13 +21,10 @@ from supply.schemas.custody import CancelSchema
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
 from supply.schemas.custody import ShipmentFilterSchema
-from supply.services import custody_reads
-from supply.services import parties as party_service
-from supply.services import permissions
-from supply.services import shipments as shipment_service
-from supply.services.errors import N_
-from supply.services.errors import Forbidden
+from supply.services.custody import reads as custody_reads
+from supply.services.custody import shipments as shipment_service
 from supply.services.errors import Invalid
+from supply.services.masterdata import parties as party_service
 from supply.views.custody_options import held_lot
 from supply.views.custody_options import lot_choice
 from supply.views.custody_options import now_input
@@ -74,13 +72,13 @@ def _status_labels() -> dict:
 
 
 def may_receive(shipment) -> bool:
-    """Tell whether the user may receive this shipment (admins, or the receiving party)."""
-    return permissions.is_admin(g.user) or permissions.acts_for(g.user, shipment.receiver_id)
+    """Tell whether the user may receive this shipment."""
+    return permissions.may_receive(g.user, shipment.receiver_id)
 
 
 def may_cancel(shipment) -> bool:
-    """Tell whether the user may cancel this shipment (admins, or the sending party)."""
-    return permissions.is_admin(g.user) or permissions.acts_for(g.user, shipment.sender_id)
+    """Tell whether the user may cancel this shipment."""
+    return permissions.may_cancel(g.user, shipment.sender_id)
 
 
 @bp.route("/")
@@ -90,8 +88,6 @@ def index():
     listing = list_filters(ShipmentFilterSchema())
     filters = dict(listing.filters)
     readers = permissions.reads_everything(g.user)
-    if readers and not filters.get("party"):
-        filters.pop("direction", None)  # in and out of no party in particular: every shipment
     try:
         query = shipment_service.list_shipments(g.user, filters)
     except Invalid as exc:
@@ -189,8 +185,7 @@ def _detail_page(shipment, cancel_values: dict, cancel_form: FormResult):
 def cancel(code: str):
     """Cancel a shipment before it is received: the quantities go back on hand at the sending site."""
     shipment = shipment_service.get_shipment(g.user, code)
-    if not may_cancel(shipment):
-        raise Forbidden(N_("Only the sending party may cancel this shipment."))
+    permissions.require_cancels(g.user, shipment.sender_id)
     values = form_payload(request.form, ("reason",))
     form = submit(CancelSchema(), values,
                   lambda data: shipment_service.cancel_shipment(g.user, code, data.get("reason", "")))
@@ -204,8 +199,7 @@ def cancel(code: str):
 def receive(code: str):
     """Receive a shipment at a site of the receiving party, with what arrived of each line and why any is missing."""
     shipment = shipment_service.get_shipment(g.user, code)
-    if not may_receive(shipment):
-        raise Forbidden(N_("Only the receiving party may receive this shipment."))
+    permissions.require_receives(g.user, shipment.receiver_id)
     lines = custody_reads.shipment_lines(shipment)
     form = FormResult()
     if request.method == "POST":

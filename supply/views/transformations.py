@@ -12,14 +12,14 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from supply import permissions
 from supply.auth import roles_required
 from supply.models.custody import TRANSFORMATION_KINDS
 from supply.schemas.custody import TransformationSchema
-from supply.services import permissions
-from supply.services.transformations import INPUT_CATEGORIES
-from supply.services.transformations import OUTPUT_CATEGORIES
-from supply.services.transformations import SHAPES
-from supply.services.transformations import transform
+from supply.services.custody.transformations import INPUT_CATEGORIES
+from supply.services.custody.transformations import OUTPUT_CATEGORIES
+from supply.services.custody.transformations import SHAPES
+from supply.services.custody.transformations import transform
 from supply.views.custody_options import held_lot
 from supply.views.custody_options import lot_choice
 from supply.views.custody_options import now_input

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from supply import demo
 from supply.db import db
 from supply.db import open_database
+from supply.demo import loader as demo
 from supply.migrate import apply_migrations
 from tests.live import live_app
 from tests.live import serving

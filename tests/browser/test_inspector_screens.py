@@ -23,9 +23,9 @@ from supply.models import Recall
 from supply.models import Site
 from supply.models import User
 from supply.schemas.certificates import CertificateCreateSchema
-from supply.services import certificate_documents
-from supply.services import certificates
-from supply.services.working_days import add_working_days
+from supply.services.certification import certificates
+from supply.services.certification import documents as certificate_documents
+from supply.services.recalls.working_days import add_working_days
 from tests.browser.conftest import PHONE
 from tests.chains import vegetable_chain
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from supply.db import connection
 from supply.models import Batch
 from supply.models import EventBatch
-from supply.services import public_version
+from supply.services.audit.writes import announce_write
 from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD
 from tests.factories import make_user
@@ -42,7 +42,7 @@ def _busiest_batches(count: int) -> list[Batch]:
 def _set_status(batch: Batch, status: str) -> None:
     with connection():
         Batch.update(status=status).where(Batch.id == batch.id).execute()
-    public_version.bump()  # written behind the services' back: kept pages learn of it from the data version
+    announce_write()  # written behind the services' back: kept pages learn of it from the data version
 
 
 def _phone(browser, live_server, locale: str):

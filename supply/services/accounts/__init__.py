@@ -1,0 +1,1 @@
+"""Accounts: users, their roles, API tokens, and who may do what (`permissions`)."""

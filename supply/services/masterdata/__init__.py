@@ -1,0 +1,1 @@
+"""Master data: parties, their sites, products, and finding any of them by code."""

@@ -1,0 +1,256 @@
+"""What the public scan page shows of a batch: origin, journey, upstream lots, recall, verification, scans.
+
+Only names of parties and sites, places and dates leave this module: never phone numbers, ID numbers,
+credit codes, addresses of people, user names or emails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+
+from supply.clock import to_local
+from supply.models import Batch
+from supply.services.certification.claims import BatchCertification
+from supply.services.certification.claims import TestReport
+from supply.services.certification.claims import batch_certification
+from supply.services.certification.claims import test_reports
+from supply.services.certification.validity import CertificateState
+from supply.services.custody import chain
+from supply.services.custody.batches import with_origin
+from supply.services.tracing.history import HistoryEvent
+from supply.services.tracing.history import Named
+from supply.services.tracing.history import events_touching
+from supply.services.tracing.history import party_names
+from supply.services.tracing.trace import trace_from
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+
+
+@dataclass
+class Step:
+    """One step of the journey: a code for the template, when, where, and the figures it names."""
+
+    kind: str
+    time: datetime.datetime
+    place: Named | None
+    party: Named | None = None
+    quantity: Decimal | None = None
+    unit: str = ""
+    count: int = 0
+    ear_tag: str | None = None
+    other: Named | None = None
+    lots: list[str] = field(default_factory=list)
+    temp_min: str | None = None
+    temp_max: str | None = None
+    day: datetime.date | None = None  # shown instead of `time` (a registration shows its harvest date)
+
+
+@dataclass
+class Upstream:
+    """A lot this batch was made from, and where it started."""
+
+    lot: str
+    product: Named
+    origin: Named
+    produced_on: datetime.date
+    recalled: bool
+
+
+@dataclass
+class PublicView:
+    """Everything the page shows, gathered in a fixed number of queries."""
+
+    batch: Batch
+    steps: list[Step]
+    upstream: list[Upstream]
+    recalled: bool
+    upstream_recalled: bool
+    verified: bool
+    certification: BatchCertification | None = None
+    tests: list[TestReport] = field(default_factory=list)
+
+
+def batch_by_token(token: str) -> Batch | None:
+    """Return the batch of a well-formed public token, with its product, origin party and site; else None."""
+    if not TOKEN_RE.fullmatch(token):
+        return None
+    return (
+        with_origin()
+        .where(Batch.public_token == token)
+        .first()
+    )
+
+
+def public_view(batch: Batch) -> PublicView:
+    """Gather the page of a batch."""
+    graph = trace_from(batch, "upstream", with_events=False)
+    upstream = [
+        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == "recalled")
+        for node in sorted(graph.nodes, key=lambda n: (-n.depth, n.lot))
+        if node.depth < 0
+    ]
+    events = events_touching([batch.id])
+    certification = batch_certification(batch)
+    return PublicView(
+        batch=batch,
+        steps=journey(batch.lot_code, events),
+        upstream=upstream,
+        recalled=batch.status == "recalled",
+        upstream_recalled=any(u.recalled for u in upstream),
+        verified=chain.verify_batch(batch).intact,
+        certification=certification,
+        tests=test_reports(list(certification.lots)),
+    )
+
+
+def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
+    """Turn a lot's events (oldest first) into the steps a shopper reads, leaving out retracted events."""
+    names = party_names(events)
+    steps = []
+    for event in events:
+        if event.declared or event.declares:
+            continue
+        step = _step(lot, event, names)
+        if step is not None:
+            steps.append(step)
+    # By the day they happened: a lot registered after its harvest still starts with the harvest (stable sort, so
+    # steps of one day keep the log's order).
+    steps.sort(key=lambda step: step.day or to_local(step.time).date())
+    return steps
+
+
+def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None:
+    own = event.line_for(lot)
+    base = {"time": event.time, "place": event.site, "party": event.party}
+    if event.event_type == "TransformationEvent":
+        return _transformation(lot, event, base)
+    if event.disposition == "recalled":
+        return Step("recalled", **base)
+    data = event.data
+    quantity = own.quantity if own else None
+    unit = own.unit if own else ""
+    if event.biz_step == "commissioning":
+        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")), **base)
+    if event.biz_step == "storing":
+        return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
+    if event.biz_step == "shipping":
+        return Step("shipped", quantity=quantity, unit=unit, other=names.get(data.get("to_party")), **base)
+    if event.biz_step == "receiving":
+        temperature = data.get("temperature") or {}
+        return Step("received", quantity=quantity, unit=unit, other=names.get(data.get("from_party")),
+                    temp_min=temperature.get("min"), temp_max=temperature.get("max"), **base)
+    if event.biz_step == "void_shipping":
+        return Step("cancelled", **base)
+    if event.biz_step in ("inspecting", "sampling"):
+        return Step("inspected", **base)
+    return None
+
+
+def _date_of(text: str | None) -> datetime.date | None:
+    """Read an ISO date from event data, or None."""
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _transformation(lot: str, event: HistoryEvent, base: dict) -> Step:
+    inputs = event.lines_of("input")
+    outputs = event.lines_of("output")
+    kind = event.data.get("kind", "")
+    if lot not in {line.lot for line in outputs}:
+        return Step("used", lots=[line.lot for line in outputs], **base)
+    tags = [line.ear_tag for line in inputs if line.ear_tag]
+    if kind in ("cut", "slaughter") and tags:
+        return Step("cut" if kind == "cut" else "slaughtered", ear_tag=tags[0], **base)
+    if kind == "merge":
+        return Step("merged", count=len(inputs), lots=[line.lot for line in inputs], **base)
+    return Step("made", count=len(inputs), lots=[line.lot for line in inputs], **base)
+
+
+def _name(named) -> dict | None:
+    return None if named is None else {"name": named.name, "name_en": named.name_en or None}
+
+
+def traceability_json(view: PublicView) -> dict:
+    """Return the public record of a lot as JSON-ready data (the same facts as the page, nothing private)."""
+    batch = view.batch
+    site = batch.origin_site
+    return {
+        "lot": batch.lot_code,
+        "product": {"name": batch.product.name, "name_en": batch.product.name_en or None,
+                    "variety": batch.product.variety or None, "gtin": batch.product.gtin},
+        "produced_on": batch.produced_on.isoformat(),
+        "quantity": str(batch.quantity), "unit": batch.unit, "ear_tag": batch.ear_tag,
+        "origin": {"producer": _name(batch.origin_party), "county": site.county or batch.origin_party.county or None,
+                   "site": _name(site),
+                   "latitude": None if site.latitude is None else str(site.latitude),
+                   "longitude": None if site.longitude is None else str(site.longitude)},
+        "journey": [
+            {"step": s.kind, "time": s.time.isoformat() + "Z", "place": _name(s.place), "counterpart": _name(s.other),
+             "quantity": None if s.quantity is None else str(s.quantity), "unit": s.unit or None,
+             "ear_tag": s.ear_tag, "lots": s.lots, "temperature_min": s.temp_min, "temperature_max": s.temp_max}
+            for s in view.steps
+        ],
+        "made_from": [{"lot": u.lot, "product": _name(u.product), "producer": _name(u.origin),
+                       "produced_on": u.produced_on.isoformat(), "recalled": u.recalled} for u in view.upstream],
+        "recalled": view.recalled or view.upstream_recalled,
+        "record_verified": view.verified,
+    }
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def certificate_json(state: CertificateState) -> dict:
+    """Return one certificate as it stood on the date it vouches for, with its later revocation or suspension."""
+    return {
+        "kind": state.kind, "kind_name": state.kind_name, "claim": state.claim, "number": state.number,
+        "subject": state.subject_kind, "issuer": _name(state.issuer),
+        "valid_from": _day(state.valid_from), "valid_to": _day(state.valid_to), "permanent": state.permanent,
+        "state_on_date": state.state, "date_vouched": _day(state.date_vouched), "event": state.event,
+        "revoked_from": _day(state.revoked_from), "suspended_from": _day(state.suspended_from), "lots": state.lots,
+    }
+
+
+def certification_json(batch: Batch, certification: BatchCertification, tests: list[TestReport]) -> dict:
+    """Return the certificates behind a lot, its claims and its tests as JSON-ready data (nothing private)."""
+    return {
+        "lot": batch.lot_code,
+        "date_vouched": _day(certification.date_vouched),
+        "event": certification.event,
+        "certificates": [certificate_json(state) for state in certification.certificates],
+        "upstream_certificates": [certificate_json(state) for state in certification.upstream],
+        "claims": [{"kind": claim.kind, "kind_name": claim.kind_name, "carried": claim.carried, "own": claim.own,
+                    "inputs": claim.inputs, "inputs_with": claim.with_claim, "inputs_without": claim.without_claim}
+                   for claim in certification.claims],
+        "tests": [{"lot": test.lot, "kind": test.kind, "method": test.method or None,
+                   "analyte": test.analyte or None,
+                   "value": None if test.value is None else format(test.value.normalize(), "f"),
+                   "unit": test.value_unit or None, "passed": test.passed,
+                   "tested_at": to_local(test.tested_at).isoformat(timespec="seconds"), "lab": _name(test.lab)}
+                  for test in tests],
+        "complete": not certification.truncated,
+    }
+
+
+def lot_certification_json(batch: Batch) -> dict:
+    """Gather and return the certification JSON of a lot (three queries)."""
+    certification = batch_certification(batch)
+    return certification_json(batch, certification, test_reports(list(certification.lots)))
+
+
+def recall_json(view: PublicView) -> dict:
+    """Return whether the lot, or a lot it was made from, is recalled."""
+    return {
+        "lot": view.batch.lot_code,
+        "recalled": view.recalled or view.upstream_recalled,
+        "batch_recalled": view.recalled,
+        "recalled_upstream_lots": [u.lot for u in view.upstream if u.recalled],
+        "status": view.batch.status,
+    }

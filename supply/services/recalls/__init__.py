@@ -1,0 +1,1 @@
+"""Recalls: opening one up and down the genealogy, its holders, deadlines in working days, tracking and reports."""

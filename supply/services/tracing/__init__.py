@@ -1,0 +1,1 @@
+"""Tracing: a lot's genealogy up- and downstream, its event history, and its mass balance."""
