@@ -13,9 +13,9 @@ from peewee import Model
 from peewee import TextField
 from psycopg import sql
 
+from supply.db import bind as bind_models
 from supply.db import db
 from supply.db import is_sqlite
-from supply.db import open_database
 from supply.migrate import apply_migrations
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_season"
@@ -59,9 +59,7 @@ def bind(url: str, empty: bool = False) -> None:
         db.close()
     if not url.startswith("sqlite"):
         create_postgres_database(url)
-    database = open_database(url)
-    database._supply_url = url
-    db.initialize(database)
+    bind_models(url)
     db.connect(reuse_if_open=True)
     if empty:
         _empty(url)

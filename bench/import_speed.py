@@ -20,9 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.database import create_postgres_database
+from supply.db import bind
 from supply.db import db
 from supply.db import is_sqlite
-from supply.db import open_database
 from supply.identifiers import uscc_check_char
 from supply.migrate import apply_migrations
 from supply.models import Batch
@@ -52,9 +52,7 @@ SHIPMENT_LINES = 2000
 def _bind(url: str) -> None:
     if not url.startswith("sqlite"):
         create_postgres_database(url)
-    database = open_database(url)
-    database._supply_url = url
-    db.initialize(database)
+    bind(url)
     with db.connection_context():
         apply_migrations()
 

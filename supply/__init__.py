@@ -20,11 +20,15 @@ from supply.views import register_views
 csrf = CSRFProtect()
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: config, database, languages, blueprints, errors, CLI."""
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application: config, database, languages, blueprints, errors, CLI.
+
+    The instance folder (secret key, SQLite database, kept pages) is `instance_path`, else SUPPLY_INSTANCE_PATH,
+    else Flask's default `instance/` beside the package.
+    """
     app = Flask(
         __name__,
-        instance_path=os.environ.get("SUPPLY_INSTANCE_PATH") or None,
+        instance_path=instance_path or os.environ.get("SUPPLY_INSTANCE_PATH") or None,
         template_folder="../templates",
         static_folder="../static",
     )

@@ -63,12 +63,22 @@ def for_update(query):
     return query if is_sqlite() else query.for_update()
 
 
+def bind(url: str):
+    """Point the models at the database at `url` and return it; keep the bound one if it has that URL already.
+
+    Every app of a process (a test session builds several) then shares one database object, its connection and
+    the test's open transaction. `bound_url` is the URL the bound database was opened from.
+    """
+    if db.obj is None or getattr(db.obj, "bound_url", None) != url:
+        database = open_database(url)
+        database.bound_url = url
+        db.initialize(database)
+    return db.obj
+
+
 def init_app(app: Flask) -> None:
     """Bind the proxy from DATABASE_URL and open/close a connection around each request."""
-    if db.obj is None or getattr(db.obj, "_supply_url", None) != app.config["DATABASE_URL"]:
-        database = open_database(app.config["DATABASE_URL"])
-        database._supply_url = app.config["DATABASE_URL"]
-        db.initialize(database)
+    app.extensions["database"] = bind(app.config["DATABASE_URL"])
 
     @app.before_request
     def _connect() -> None:

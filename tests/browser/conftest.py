@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from supply.db import bind
 from supply.db import db
-from supply.db import open_database
 from supply.demo import loader as demo
 from supply.migrate import apply_migrations
-from tests.live import live_app
-from tests.live import serving
+from tests.builders.live import live_app
+from tests.builders.live import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 NO_CHROMIUM = f"Browser tests skipped: no Chromium found at {CHROMIUM} (apt-get install -y chromium)"
@@ -50,9 +50,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """
     previous = db.obj
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
-    database = open_database(url)
-    database._supply_url = url
-    db.initialize(database)
+    bind(url)
     try:
         passwords = demo.generate_passwords()
         with db.connection_context():

@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import expect
 
 from supply.db import connection
-from tests.chains import vegetable_chain
-from tests.factories import PASSWORD
+from tests.builders.chains import vegetable_chain
+from tests.builders.factories import PASSWORD
 
 PHONE_WIDTH = 360
 

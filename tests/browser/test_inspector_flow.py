@@ -9,7 +9,7 @@ from supply.db import connection
 from supply.models import Batch
 from supply.models import Certificate
 from tests.browser.conftest import PHONE
-from tests.chains import vegetable_chain
+from tests.builders.chains import vegetable_chain
 
 INSPECTOR = "inspector@example.com"
 

@@ -27,7 +27,7 @@ from supply.services.certification import certificates
 from supply.services.certification import documents as certificate_documents
 from supply.services.recalls.working_days import add_working_days
 from tests.browser.conftest import PHONE
-from tests.chains import vegetable_chain
+from tests.builders.chains import vegetable_chain
 
 # Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
 SCREENSHOTS = Path(os.environ.get("SUPPLY_SCREENSHOTS") or tempfile.mkdtemp(prefix="supply-shots-"))

@@ -16,8 +16,8 @@ from supply.i18n import translate_message
 from supply.models import Batch
 from supply.models import Party
 from supply.models import User
-from tests.factories import PASSWORD
-from tests.factories import make_user
+from tests.builders.factories import PASSWORD
+from tests.builders.factories import make_user
 
 # Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
 SCREENSHOTS = Path(os.environ.get("SUPPLY_SCREENSHOTS") or tempfile.mkdtemp(prefix="supply-shots-"))

@@ -19,8 +19,8 @@ from supply.models import Batch
 from supply.models import EventBatch
 from supply.services.audit.writes import announce_write
 from tests.browser.conftest import PHONE
-from tests.factories import PASSWORD
-from tests.factories import make_user
+from tests.builders.factories import PASSWORD
+from tests.builders.factories import make_user
 
 # Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
 SCREENSHOTS = Path(os.environ.get("SUPPLY_SCREENSHOTS") or tempfile.mkdtemp(prefix="supply-shots-"))

@@ -16,9 +16,9 @@ from supply.models import Product
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
-from tests.factories import PASSWORD
-from tests.factories import make_batch
-from tests.factories import make_user
+from tests.builders.factories import PASSWORD
+from tests.builders.factories import make_batch
+from tests.builders.factories import make_user
 
 SENDER = "COOP-HY-VEG"
 SENDER_SITE = "S-HY-VEG-PK"

@@ -1,0 +1,1 @@
+"""The audit log: writes recorded and read back."""

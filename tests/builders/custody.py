@@ -1,0 +1,73 @@
+"""Builders for chain-of-custody tests: register lots through the services, post transformations."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from supply.models import Batch
+from supply.services.custody.batches import register_batch
+from supply.services.custody.transformations import transform
+from tests.builders.factories import auth_header
+from tests.builders.factories import make_batch
+from tests.builders.factories import make_party
+from tests.builders.factories import make_product
+from tests.builders.factories import make_site
+from tests.builders.factories import make_user
+from tests.builders.pages import log_in
+
+
+def register(user, site, product, quantity: str = "500", **extra) -> Batch:
+    """Register a lot through the service, as a producer would."""
+    data = {"product": product.code, "site": site.code, "quantity": Decimal(quantity),
+            "produced_on": datetime.date(2026, 7, 1), **extra}
+    return register_batch(user, data)
+
+
+def run(user, kind: str, site, inputs: list[tuple], outputs: list[dict], **extra) -> dict:
+    """Record a transformation; inputs as (batch, quantity or None), outputs with Decimal quantities."""
+    data = {"kind": kind, "site": site.code,
+            "inputs": [{"lot": b.lot_code, "quantity": None if q is None else Decimal(q)} for b, q in inputs],
+            "outputs": [{**o, "quantity": Decimal(o["quantity"])} for o in outputs], **extra}
+    if "loss" in data:
+        data["loss"] = Decimal(data["loss"])
+    return transform(user, data)
+
+
+def shipping_world(app):
+    coop = make_user()
+    operator = make_user(role="operator")
+    site = make_site(party=coop.party, kind="packhouse")
+    return {"coop": coop, "operator": operator, "site": site, "batch": make_batch(site=site),
+            "cold_store": make_site(party=operator.party, kind="cold_store"),
+            "coop_h": auth_header(coop), "op_h": auth_header(operator)}
+
+
+def records_world(app):
+    """A cooperative producer with 500 kg of broccoli at its packhouse, and an operator with a cold store."""
+    coop = make_user(role="producer", party=make_party(kind="cooperative"))
+    packhouse = make_site(party=coop.party, kind="packhouse")
+    operator = make_user(role="operator", party=make_party(kind="operator"))
+    cold = make_site(party=operator.party, kind="cold_store")
+    batch = register(coop, packhouse, make_product(category="vegetable", unit="kg"), "500", lot_code="REC-1")
+    return SimpleNamespace(coop=coop, packhouse=packhouse, operator=operator, cold=cold, batch=batch)
+
+
+def shipment_pages_world(client):
+    """A signed-in cooperative producer holding 500 kg at its packhouse, and an operator to ship to."""
+    sender = make_user(role="producer")
+    site = make_site(party=sender.party, kind="packhouse")
+    receiver_party = make_party(kind="operator")
+    receiver = make_user(party=receiver_party, role="operator")
+    cold = make_site(party=receiver_party, kind="cold_store")
+    batch = make_batch(site=site, product=make_product(), quantity=Decimal("500"))
+    log_in(client, sender)
+    return SimpleNamespace(sender=sender, site=site, receiver=receiver, receiver_party=receiver_party, cold=cold,
+                           batch=batch)
+
+
+def idempotency_world():
+    coop = make_user()
+    site = make_site(party=coop.party)
+    return coop, site, make_batch(site=site), make_party(kind="operator")

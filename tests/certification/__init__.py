@@ -1,0 +1,1 @@
+"""Certification: certificates, their review and documents, validity on a date, compliance."""

@@ -1,0 +1,1 @@
+"""Chain of custody: registrations, shipments, transformations, error declarations, the hash chain."""

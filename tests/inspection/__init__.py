@@ -1,0 +1,1 @@
+"""Inspection: inspections, tests and holds."""

@@ -1,0 +1,1 @@
+"""Interchange: EPCIS and KDE exports, CSV imports."""

@@ -1,0 +1,1 @@
+"""Master data: parties, sites, products, users and their identifiers."""

@@ -1,0 +1,1 @@
+"""The public side: the scan page, kept pages, scans, QR codes, labels, Digital Link."""

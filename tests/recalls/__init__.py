@@ -1,0 +1,1 @@
+"""Recalls: scope, deadlines, tracking, reports and mock recalls."""

@@ -1,0 +1,1 @@
+"""Tracing: genealogy, histories and mass balance."""
