@@ -12,7 +12,7 @@ from bench.masterdata import World
 from bench.plan import Group
 from supply.clock import local_today
 
-# Share of the season's batches by line of produce (DOMAIN.md: vegetables lead, yak and strawberries follow).
+# Share of the season's batches by line of produce (docs/benchmarks.md: vegetables lead, yak and strawberries follow).
 MIX = {"vegetable": 0.45, "strawberry": 0.2, "mushroom": 0.15, "yak": 0.2}
 STRAWBERRY_MONTHS = (6, 7, 8, 9)
 

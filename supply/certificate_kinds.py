@@ -1,4 +1,4 @@
-"""The kinds of certificate (DOMAIN.md §5): names, number formats, default validity, subjects, issuers, claims.
+"""The kinds of certificate (docs/rules.md): names, number formats, default validity, subjects, issuers, claims.
 
 One table serves the certificate services, the compliance certificates, the validity checks and the pages.
 English names are marked with `N_` and translated where they are shown (`kind_label`); `name_zh` is the

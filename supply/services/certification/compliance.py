@@ -1,6 +1,6 @@
 """Compliance certificates (承诺达标合格证): issued per lot by the producer or collector itself, no review.
 
-Rules (DOMAIN.md §5, in force since 2026-02-01): vegetables (with cultivated mushrooms), fruit and live livestock
+Rules (docs/rules.md, in force since 2026-02-01): vegetables (with cultivated mushrooms), fruit and live livestock
 only, not slaughtered meat; the basis is quality control, an own test (a passing test by the issuing party's own
 lab on that lot) or a commissioned test (a passing test on that lot by another party's lab). A merge or split
 issues new certificates for its outputs, naming the input certificates as their sources.

@@ -1,6 +1,6 @@
 """Which certificates covered a party, a site, a product at a site or a batch on a given date, and in what state.
 
-The rule (DOMAIN.md §5: what matters is the date of the event a certificate vouches for):
+The rule (docs/rules.md, "Validity at a date": what matters is the date of the event a certificate vouches for):
 
 - Only certificates approved at some point count: stored status `approved`, `suspended` or `revoked`. Submitted
   and rejected ones are never shown.
