@@ -168,7 +168,7 @@ def table(figures: dict) -> str:
 
 
 def markdown(figures: dict) -> str:
-    """Return Markdown lines for the README."""
+    """Return Markdown lines for docs/benchmarks.md."""
     if "skipped" in figures:
         return ""
     return "\n".join([

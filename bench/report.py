@@ -1,4 +1,4 @@
-"""Show a benchmark run: a table on the terminal, bench/out/latest.json, and Markdown lines for the README."""
+"""Show a benchmark run: a table on the terminal, bench/out/latest.json, and Markdown lines for docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def table(result: dict) -> str:
 
 
 def markdown(result: dict) -> str:
-    """Return Markdown lines ready to paste into the README."""
+    """Return Markdown lines ready to paste into docs/benchmarks.md."""
     season, writes = result["season"], result["writes"]
     lines = [
         f"Measured with `{result['command']}` on {result['backend']}, {season['batches']:,} batches and "

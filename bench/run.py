@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table(result))
     print(recall_speed.table(recall))
     path = report.save(result)
-    print(f"\nWritten to {path}. For the README:\n")
+    print(f"\nWritten to {path}. For docs/benchmarks.md:\n")
     print(report.markdown(result))
     print()
     print(recall_speed.markdown(recall))

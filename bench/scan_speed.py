@@ -378,7 +378,7 @@ def table(result: dict) -> str:
 
 
 def markdown(result: dict) -> str:
-    """Return Markdown lines ready to paste into the README."""
+    """Return Markdown lines ready to paste into docs/benchmarks.md."""
     load_, sheet = result["load"], result["sheet"]
     lines = [
         f"Measured with `{result['command']}` on {result['backend']}, {result['batches']:,} batches, "
@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(result))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"\nWritten to {OUT.relative_to(ROOT)}. For the README:\n")
+    print(f"\nWritten to {OUT.relative_to(ROOT)}. For docs/benchmarks.md:\n")
     print(markdown(result))
     return 0
 

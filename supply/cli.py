@@ -1,4 +1,4 @@
-"""Command-line tasks: migrate, create-user, seed-demo."""
+"""Command-line tasks: migrate, create-user, seed-demo, verify-chain."""
 
 from __future__ import annotations
 

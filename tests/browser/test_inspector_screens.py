@@ -1,6 +1,6 @@
-"""The inspector's screens on a 360 x 640 phone in Simplified Chinese, screenshotted for the README: the review queue,
-a certificate with its documents and history, a recall on a farm lot, and the public page of the retail pack made
-from it with its certificates and the recall banner. Each step checks what the user sees."""
+"""The inspector's screens in Simplified Chinese, screenshotted for docs/pages.md: the review queue, a certificate
+with its documents and history, a recall on a farm lot, and the public page of the retail pack made from it with its
+certificates and the recall banner. Each step checks what the user sees."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from supply.services.recalls.working_days import add_working_days
 from tests.browser.conftest import PHONE
 from tests.builders.chains import vegetable_chain
 
-# Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
+# Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the pictures of docs/.
 SCREENSHOTS = Path(os.environ.get("SUPPLY_SCREENSHOTS") or tempfile.mkdtemp(prefix="supply-shots-"))
 INSPECTOR = "inspector@example.com"
 INSPECTOR_NAME = "赵晓燕"
@@ -81,7 +81,7 @@ def _name_like_xining(chain: dict) -> None:
 def _shot(page, name: str, full_page: bool = False, down_to=None) -> None:
     """Take a screenshot: the viewport, the whole page, or the page from its top down to an element's end.
 
-    Only as much as the README needs, to keep the pictures small; the page must not scroll sideways.
+    Only as much as the docs need, to keep the pictures small; the page must not scroll sideways.
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]

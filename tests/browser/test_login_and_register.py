@@ -19,7 +19,7 @@ from supply.models import User
 from tests.builders.factories import PASSWORD
 from tests.builders.factories import make_user
 
-# Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
+# Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the pictures of docs/.
 SCREENSHOTS = Path(os.environ.get("SUPPLY_SCREENSHOTS") or tempfile.mkdtemp(prefix="supply-shots-"))
 # The tests register at the Heping cooperative, so that the screenshots of the demo producer (Duoba) show demo data.
 COOPERATIVE = "COOP-HY-VEG"

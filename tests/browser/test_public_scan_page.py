@@ -22,7 +22,7 @@ from tests.browser.conftest import PHONE
 from tests.builders.factories import PASSWORD
 from tests.builders.factories import make_user
 
-# Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
+# Screenshots go to a temporary folder; SUPPLY_SCREENSHOTS=docs/screenshots refreshes the pictures of docs/.
 SCREENSHOTS = Path(os.environ.get("SUPPLY_SCREENSHOTS") or tempfile.mkdtemp(prefix="supply-shots-"))
 LOCALES = (("zh-CN", "zh-Hans", "批次号"), ("zh-HK", "zh-Hant", "批次號"), ("en-US", "en", "Lot code"))
 

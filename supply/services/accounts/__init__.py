@@ -1,1 +1,4 @@
-"""Accounts: users, their roles, API tokens, and who may do what (`permissions`)."""
+"""Accounts: users, their roles and passwords, and API tokens.
+
+Who may do what is `supply.permissions`: every domain asks it, so it sits beneath them all.
+"""
