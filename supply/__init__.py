@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from supply import db
-from supply import i18n
+from supply import locales
 from supply import public_fastpath
 from supply.api import bp as api_bp
 from supply.auth import load_session_user
@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if test_config:
         app.config.from_mapping(test_config)
     db.init_app(app)
-    i18n.init_app(app)
+    locales.init_app(app)
     csrf.init_app(app)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

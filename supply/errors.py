@@ -13,7 +13,8 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from supply.i18n import translate_message
+from supply.locales import translate_errors
+from supply.locales import translate_message
 from supply.services.errors import ServiceError
 
 
@@ -45,10 +46,6 @@ def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def _translated(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {field: [translate_message(m) for m in messages] for field, messages in errors.items()}
-
-
 def _page(status: int, message: str):
     return render_template("errors/error.html", status=status, message=message), status
 
@@ -58,7 +55,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
-        errors = _translated(flatten_errors(exc.messages))
+        errors = translate_errors(flatten_errors(exc.messages))
         if wants_json():
             return jsonify(error_body(422, translate_message("The input is not valid."), errors)), 422
         return _page(422, gettext("The input is not valid."))
@@ -67,7 +64,7 @@ def register_error_handlers(app: Flask) -> None:
     def _service(exc: ServiceError):
         message = translate_message(exc.message)
         if wants_json():
-            return jsonify(error_body(exc.status, message, _translated(exc.errors))), exc.status
+            return jsonify(error_body(exc.status, message, translate_errors(exc.errors))), exc.status
         return _page(exc.status, message)
 
     @app.errorhandler(CSRFError)

@@ -1,67 +1,59 @@
-"""Languages: Simplified Chinese by default, English or (on public pages) Traditional Chinese by choice, in a cookie."""
+"""Languages and messages, without Flask: the message marker `N_`, the catalogue of messages no call site names,
+and the one rule that picks a page's language (used by Flask's locale selector and by the WSGI fast path alike).
+
+Simplified Chinese by default; English or, on public pages, Traditional Chinese by choice (a cookie) or by the
+browser's Accept-Language. Translating happens where a message is shown (`supply.locales`).
+"""
 
 from __future__ import annotations
-
-import re
-
-from flask import Flask
-from flask import current_app
-from flask import request
-from flask_babel import Babel
-from flask_babel import get_locale
-from flask_babel import gettext
 
 LANG_COOKIE = "lang"
 # The blueprints whose every string has a Traditional Chinese translation; elsewhere zh_Hant reads Simplified.
 TRADITIONAL_AREAS = frozenset({"public", "digital_link"})
 TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")
-NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# The browser languages we answer to, best first when the browser likes several equally.
+ACCEPTED_TAGS = ("zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en")
 
 
-def select_locale() -> str:
-    """Pick the language: a remembered choice, else the browser's, else Simplified Chinese."""
-    languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANG_COOKIE)
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it (translated where it is shown)."""
+    return message
+
+
+def choose_language(chosen: str | None, accept_languages, languages, default: str) -> str:
+    """Pick a page's language: the remembered choice (`chosen`, the cookie) when it names one of `languages`, else
+    the best of the browser's `accept_languages` (English, Traditional Chinese where offered), else `default`."""
     if chosen in languages:
-        return _readable(chosen)
-    if request.path.startswith("/api/"):
-        return "en"
-    best = request.accept_languages.best_match(["zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en"])
+        return chosen
+    best = accept_languages.best_match(ACCEPTED_TAGS)
     if best and best.startswith("en"):
         return "en"
     if best in TRADITIONAL_TAGS and "zh_Hant" in languages:
-        return _readable("zh_Hant")
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return "zh_Hant"
+    return default
 
 
-def _readable(locale: str) -> str:
-    """Read Traditional Chinese as Simplified on pages not yet translated into it (rather than as English)."""
-    if locale == "zh_Hant" and request.blueprint not in TRADITIONAL_AREAS:
-        return "zh_Hans"
-    return locale
+# Validation messages that carry numbers, written with {n} so one translation serves every number:
+# `supply.locales.translate_message` turns "At most 100 characters." into "At most {n} characters.", translates it
+# and puts the numbers back.
+NUMBERED_MESSAGES = (
+    N_("At most {n} characters."),
+    N_("Give between {n} and {n} items."),
+    N_("At most {n} source lots."),
+)
 
-
-def translate_message(message: str) -> str:
-    """Translate a message, also one with numbers in it ("At most 100 characters.")."""
-    translated = gettext(message)
-    if translated != message or not NUMBER.search(message):
-        return translated
-    numbers = NUMBER.findall(message)
-    template = NUMBER.sub("{n}", message)
-    translated = gettext(template)
-    if translated == template:
-        return message
-    for number in numbers:
-        translated = translated.replace("{n}", number, 1)
-    return translated
-
-
-def html_lang() -> str:
-    """Return the BCP 47 tag of the current language for <html lang>."""
-    return {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant"}.get(str(get_locale()), "en")
-
-
-def init_app(app: Flask) -> None:
-    """Set up Flask-Babel with the locale selector."""
-    Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals["html_lang"] = html_lang
+# marshmallow's own messages, so that they are in the catalogue too.
+MARSHMALLOW_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Not a valid string."),
+    N_("Not a valid number."),
+    N_("Not a valid integer."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Not a valid boolean."),
+    N_("Unknown field."),
+    N_("Invalid input type."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+    N_("Invalid data."),
+)

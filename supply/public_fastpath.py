@@ -9,8 +9,7 @@ supply.services.public.cache) and its scans block can be filled in from a drawn 
 draws the live counts and answers with the same response the view would (`kept_response`, shared with it:
 same headers, ETag and 304). Everything else (a miss, an old version, other paths, POSTs) goes to Flask.
 
-The language is chosen by the rule of `supply.i18n.select_locale` for a public page: the `lang` cookie when it
-names a language, else the browser's Accept-Language, else the default.
+The language is chosen by the one rule of `supply.i18n.choose_language`, as Flask's locale selector does.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from flask import Flask
 from werkzeug.wrappers import Request
 
 from supply.i18n import LANG_COOKIE
-from supply.i18n import TRADITIONAL_TAGS
+from supply.i18n import choose_language
 from supply.services.public import cache as public_cache
 from supply.services.public import version as public_version
 from supply.services.public.page import TOKEN_RE
@@ -30,7 +29,6 @@ from supply.views.public import kept_response
 
 log = logging.getLogger(__name__)
 PREFIX = "/t/"
-ACCEPTED = ["zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en"]
 _names: dict[str, str] = {}
 
 
@@ -43,17 +41,9 @@ def locale_name(code: str) -> str:
 
 
 def public_language(request: Request, config) -> str:
-    """Pick the language of a public page as supply.i18n.select_locale does (on a public page, never /api/)."""
-    languages = config["LANGUAGES"]
-    chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in languages:
-        return locale_name(chosen)
-    best = request.accept_languages.best_match(ACCEPTED)
-    if best and best.startswith("en"):
-        return locale_name("en")
-    if best in TRADITIONAL_TAGS and "zh_Hant" in languages:
-        return locale_name("zh_Hant")
-    return locale_name(config["BABEL_DEFAULT_LOCALE"])
+    """Pick the language of a public page by the rule Flask's locale selector follows."""
+    return locale_name(choose_language(request.cookies.get(LANG_COOKIE), request.accept_languages,
+                                       config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"]))
 
 
 class PublicFastPath:

@@ -16,7 +16,7 @@ from flask import url_for
 from supply.api.routing import ApiError
 from supply.api.routing import route
 from supply.errors import error_body
-from supply.i18n import translate_message
+from supply.locales import translate_message
 from supply.models import ImportJob
 from supply.models import User
 from supply.schemas.imports import ImportJobSchema

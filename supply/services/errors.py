@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it (translated where it is shown)."""
-    return message
+from supply.i18n import N_  # noqa: F401  (re-exported until every module imports it from supply.i18n)
 
 
 class ServiceError(Exception):

@@ -20,7 +20,8 @@ from supply.api.certificates import send_document
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.errors import flatten_errors
-from supply.i18n import translate_message
+from supply.locales import translate_errors
+from supply.locales import translate_message
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateFilterSchema
 from supply.schemas.certificates import ReviewSchema
@@ -104,7 +105,7 @@ def queue():
     try:
         query = certificate_reads.review_queue(g.user, listing.filters)
     except Invalid as exc:
-        listing.errors.update({name: [translate_message(m) for m in ms] for name, ms in exc.errors.items()})
+        listing.errors.update(translate_errors(exc.errors))
         for name in exc.errors:
             listing.link_args.pop(name, None)
         kept = {key: value for key, value in listing.filters.items() if key not in exc.errors}
@@ -211,20 +212,16 @@ def review(cert_id: int, action: str):
         data = ReviewSchema().load(values)
         cert = certificate_service.apply_review(g.user, cert_id, action, data)
     except ValidationError as exc:
-        form, status = FormResult(errors=_translated(flatten_errors(exc.messages))), FORM_ERROR_STATUS
+        form, status = FormResult(errors=translate_errors(flatten_errors(exc.messages))), FORM_ERROR_STATUS
     except (Forbidden, NotFound):
         raise
     except ServiceError as exc:  # a missing reason (422) or a step the status does not allow (409)
         message = "" if exc.errors else translate_message(exc.message)
-        form, status = FormResult(errors=_translated(exc.errors), message=message), exc.status
+        form, status = FormResult(errors=translate_errors(exc.errors), message=message), exc.status
     else:
         message = gettext("Certificate %(number)s: %(step)s.", number=cert.number, step=str(ACTION_LABELS[action]))
         return saved(message, url_for(".detail", cert_id=cert_id))
     return _detail_page(cert_id, {action: (values, form)}, status)
-
-
-def _translated(errors: dict) -> dict[str, list[str]]:
-    return {name: [translate_message(m) for m in messages] for name, messages in errors.items()}
 
 
 @bp.route("/<int:cert_id>/documents", methods=["POST"])
@@ -239,7 +236,8 @@ def upload(cert_id: int):
         doc = certificate_documents.upload_document(g.user, cert_id, content, upload_file.filename,
                                                     current_app.config["CERTIFICATE_DOCUMENTS_DIR"])
     except Invalid as exc:
-        form = FormResult(errors=_translated(exc.errors), message="" if exc.errors else translate_message(exc.message))
+        message = "" if exc.errors else translate_message(exc.message)
+        form = FormResult(errors=translate_errors(exc.errors), message=message)
         return _detail_page(cert_id, {"upload": ({}, form)}, FORM_ERROR_STATUS)
     return saved(gettext("Document %(name)s added.", name=doc.file_name), url_for(".detail", cert_id=cert_id))
 

@@ -22,7 +22,8 @@ from marshmallow import ValidationError
 
 from supply.auth import login_required
 from supply.errors import flatten_errors
-from supply.i18n import translate_message
+from supply.locales import translate_errors
+from supply.locales import translate_message
 from supply.schemas.exports import EpcisQuerySchema
 from supply.schemas.exports import KdeQuerySchema
 from supply.services.errors import N_
@@ -93,8 +94,7 @@ def _run(schema: Schema, payload: dict, action: Callable[[dict], Response]):
             errors = {"lot": [exc.message]}
         elif not errors:
             message = translate_message(exc.message)
-    errors = {("lot" if name == "lots" else name): [translate_message(m) for m in messages]
-              for name, messages in errors.items()}
+    errors = translate_errors({("lot" if name == "lots" else name): messages for name, messages in errors.items()})
     return errors, message, status
 
 

@@ -10,7 +10,8 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from supply.errors import flatten_errors
-from supply.i18n import translate_message
+from supply.locales import translate_errors
+from supply.locales import translate_message
 from supply.services.errors import ServiceError
 
 
@@ -51,5 +52,4 @@ def submit(schema: Schema, payload: dict, action: Callable[[dict], Any]) -> Form
         errors = dict(exc.errors)
         if not errors:
             return FormResult(message=translate_message(exc.message))
-    translated = {field: [translate_message(m) for m in messages] for field, messages in errors.items()}
-    return FormResult(errors=translated)
+    return FormResult(errors=translate_errors(errors))

@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from supply.db.pagination import Page
 from supply.db.pagination import paginate
 from supply.errors import flatten_errors
-from supply.i18n import translate_message
+from supply.locales import translate_errors
 from supply.views.filters import local_name
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
@@ -52,8 +52,7 @@ def list_filters(schema: Schema) -> Listing:
     try:
         filters, errors = schema.load(values), {}
     except ValidationError as exc:
-        errors = {name: [translate_message(m) for m in messages]
-                  for name, messages in flatten_errors(exc.messages).items()}
+        errors = translate_errors(flatten_errors(exc.messages))
         good = {key: value for key, value in values.items() if key not in errors}
         try:
             filters = schema.load(good)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
-from supply.i18n import translate_message
+from supply.locales import translate_errors
 from supply.schemas.custody import CancelSchema
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
@@ -91,7 +91,7 @@ def index():
     try:
         query = shipment_service.list_shipments(g.user, filters)
     except Invalid as exc:
-        listing.errors.update({name: [translate_message(m) for m in ms] for name, ms in exc.errors.items()})
+        listing.errors.update(translate_errors(exc.errors))
         listing.link_args.pop("party", None)
         query = shipment_service.list_shipments(g.user, {k: v for k, v in filters.items() if k != "party"})
     page = listing.page_of(custody_reads.with_parties(query))

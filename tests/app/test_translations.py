@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from supply.i18n import translate_message
+from supply.locales import translate_message
 from tests.builders import REPO
 
 ROOT = REPO

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from supply.db import connection
-from supply.i18n import translate_message
+from supply.locales import translate_message
 from supply.models import Batch
 from supply.models import Party
 from supply.models import User

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from supply.clock import utcnow
-from supply.i18n import translate_message
+from supply.locales import translate_message
 from supply.models import Batch
 from supply.models import ImportJob
 from tests.builders.factories import make_user
