@@ -37,21 +37,17 @@ from urllib.parse import urlsplit
 
 from bench import database
 from bench import load
-from bench.masterdata import ADMIN_EMAIL
+from bench.label_speed import SHEET_LABELS
+from bench.label_speed import time_sheet
+from bench.scan_report import markdown
+from bench.scan_report import table
 from supply.db import db
 from supply.models import Batch
 from supply.models import Scan
-from supply.models import User
-from supply.services.public import qr
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "scan_latest.json"
 LUA = ROOT / "bench" / "paths.lua"
-RATE_AIM = 0.5
-P99_AIM_MS = 50
-WEIGHT_AIM = 60 * 1024
-SHEET_AIM_S = 2.0
-SHEET_LABELS = 500
 EXTERNAL = re.compile(r"""(?:\b(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*|url\(\s*["']?|@import\s+["'])"""
                       r"""((?:https?:)?//[^"'\s)>]+)""", re.IGNORECASE)
 
@@ -220,46 +216,6 @@ def season_lots(season: dict) -> dict[str, list[str]]:
     return {"deep": [deep["leaf"] for deep in season["deep"]], "wide": [wide["lot"] for wide in season["wide"]]}
 
 
-def time_sheet(args: argparse.Namespace, instance: Path) -> dict:
-    """Render a 500-label A4 sheet through the real view, signed in: cold, from the disk cache, warm."""
-    os.environ["SUPPLY_INSTANCE_PATH"] = str(instance)
-    os.environ["DATABASE_URL"] = args.database_url
-    from supply import create_app  # after the environment names the instance folder and the database
-
-    app = create_app({"DATABASE_URL": args.database_url})
-    admin = User.get(User.email == ADMIN_EMAIL)
-    lots = [lot for (lot,) in db.execute_sql("SELECT lot_code FROM batch ORDER BY random() LIMIT %s",
-                                             (SHEET_LABELS + 1,)).fetchall()]
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = admin.id
-        session["pw"] = admin.password_hash[-12:]
-
-    def render(chosen: list[str]) -> tuple[float, int]:
-        started = time.perf_counter()
-        response = client.get("/labels", query_string={"lots": ",".join(chosen), "format": "sheet"})
-        seconds = time.perf_counter() - started
-        if response.status_code != 200 or b"<svg" not in response.data:
-            raise RuntimeError(f"/labels answered {response.status_code} without labels")
-        return seconds, len(response.data)
-
-    def use_codes(folder) -> None:  # a new QrCodes keeps nothing in memory
-        app.extensions["qr_codes"] = qr.QrCodes(folder)
-
-    sheet = lots[:SHEET_LABELS]
-    use_codes(instance / "qr-warm-up")
-    render(lots[SHEET_LABELS:])  # templates compiled and the view imported, on a lot outside the sheet
-    folder = instance / "qr-cold"
-    use_codes(folder)
-    cold, size = render(sheet)
-    use_codes(folder)
-    disk, _ = render(sheet)
-    warm = min(render(sheet)[0] for _ in range(3))
-    return {"labels": len(sheet), "sheets": -(-len(sheet) // 24), "bytes": size, "cold_s": round(cold, 3),
-            "disk_cache_s": round(disk, 3), "warm_s": round(warm, 3),
-            "qr_files_made": sum(1 for _ in folder.glob("*.txt"))}
-
-
 def machine() -> str:
     """Describe the machine the figures come from."""
     return f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
@@ -325,87 +281,6 @@ def measure(args: argparse.Namespace, instance: Path) -> dict:
         },
         "weight": weight, "sheet": sheet,
     }
-
-
-def verdict(met: bool) -> str:
-    return "met" if met else "missed"
-
-
-def aims(result: dict) -> list[str]:
-    """Say whether each aim of issue 5 is met in this run."""
-    load_, sheet = result["load"], result["sheet"]
-    worst = max(result["weight"].values(), key=lambda page: page["bytes"])
-    external = sorted({url for page in result["weight"].values() for url in page["external_urls"]})
-    return [
-        f"Aim: scan page (steady state) at least {RATE_AIM:.0%} of hello-world requests per second: "
-        f"{verdict(load_['rate_ratio'] >= RATE_AIM)} ({load_['rate_ratio']:.0%})",
-        f"Aim: scan page (steady state) p99 under {P99_AIM_MS} ms at {load_['connections']} connections: "
-        f"{verdict(load_['scan']['p99_ms'] < P99_AIM_MS)} ({load_['scan']['p99_ms']:.1f} ms)",
-        f"Aim: scan page under {WEIGHT_AIM // 1024} KB without the QR image: {verdict(worst['bytes'] <= WEIGHT_AIM)} "
-        f"(heaviest {worst['bytes'] / 1024:.1f} KB, {worst['lot']})",
-        f"Aim: no external URL on the scan page: {verdict(not external)}"
-        + (f" ({', '.join(external)})" if external else ""),
-        f"Aim: a {sheet['labels']}-label A4 sheet within {SHEET_AIM_S:g} s: "
-        f"cold {verdict(sheet['cold_s'] <= SHEET_AIM_S)} "
-        f"({sheet['cold_s']:.2f} s), warm {verdict(sheet['warm_s'] <= SHEET_AIM_S)} ({sheet['warm_s']:.2f} s)",
-    ]
-
-
-def table(result: dict) -> str:
-    """Return the terminal table of a run."""
-    load_, sheet = result["load"], result["sheet"]
-    lines = [f"{result['batches']:,} batches on {result['backend']}; machine: {result['machine']}; gunicorn "
-             f"{load_['gunicorn']}, {load_['tool']} at {load_['connections']} connections", "",
-             f"{'load':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6} {'bytes':>7}"]
-    rows = [("hello-world (bench/hello.py)", load_["hello"]),
-            (f"scan page, {load_['tokens']:,} first visits", load_.get("first_visits")),
-            (f"scan page /t/<token> ({load_['tokens']:,} batches)", load_["scan"])]
-    for name, row in rows:
-        if row is None:
-            continue
-        lines.append(f"{name:34} {row['requests_per_s']:>8.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-                     f"{row['max_ms']:>8.2f} {row['errors']:>6} {row.get('bytes_per_request', ''):>7}")
-    lines.append(f"{'scan page / hello-world':34} {load_['rate_ratio']:>7.1%}")
-    lines += ["", f"{'scan page weight':34} {'lot':>16} {'bytes':>8} {'gzip':>7} {'external URLs':>13}"]
-    for kind, page in result["weight"].items():
-        lines.append(f"{kind + ' lot (heaviest of ' + str(page['pages_weighed']) + ')':34} {page['lot']:>16} "
-                     f"{page['bytes']:>8,} {page['gzip_bytes']:>7,} {len(page['external_urls']):>13}")
-    lines += ["", f"{'label sheet (' + str(sheet['labels']) + ' labels, ' + str(sheet['sheets']) + ' A4)':34} "
-              f"{'cold s':>8} {'disk s':>8} {'warm s':>8} {'bytes':>10}",
-              f"{'/labels?format=sheet':34} {sheet['cold_s']:>8.2f} {sheet['disk_cache_s']:>8.2f} "
-              f"{sheet['warm_s']:>8.2f} {sheet['bytes']:>10,}", "", *aims(result)]
-    return "\n".join(lines)
-
-
-def markdown(result: dict) -> str:
-    """Return Markdown lines ready to paste into docs/benchmarks.md."""
-    load_, sheet = result["load"], result["sheet"]
-    lines = [
-        f"Measured with `{result['command']}` on {result['backend']}, {result['batches']:,} batches, "
-        f"{result['machine']} ({result['date']}); gunicorn {load_['gunicorn']}, {load_['tool']} at "
-        f"{load_['connections']} connections on the same machine.",
-        "",
-        "| served by gunicorn | requests per second | p50 (ms) | p99 (ms) |",
-        "|---|---:|---:|---:|",
-        f"| Flask hello-world | {load_['hello']['requests_per_s']:.0f} | {load_['hello']['p50_ms']:.1f} | "
-        f"{load_['hello']['p99_ms']:.1f} |",
-        *([f"| scan page, first visit of each of {load_['tokens']:,} pages (each rendered) | "
-           f"{load_['first_visits']['requests_per_s']:.0f} | {load_['first_visits']['p50_ms']:.1f} | "
-           f"{load_['first_visits']['p99_ms']:.1f} |"] if load_.get("first_visits") else []),
-        f"| scan page `/t/<token>` ({load_['tokens']:,} batches, steady state, one scan recorded each) | "
-        f"{load_['scan']['requests_per_s']:.0f} ({load_['rate_ratio']:.0%}) | {load_['scan']['p50_ms']:.1f} | "
-        f"{load_['scan']['p99_ms']:.1f} |",
-        "",
-        "| scan page | lot | HTML (KB) | gzipped (KB) | external URLs |",
-        "|---|---|---:|---:|---:|",
-    ]
-    for kind, page in result["weight"].items():
-        lines.append(f"| {kind} lot | {page['lot']} | {page['bytes'] / 1024:.1f} | {page['gzip_bytes'] / 1024:.1f} | "
-                     f"{len(page['external_urls'])} |")
-    lines += ["", f"A {sheet['labels']}-label A4 sheet ({sheet['sheets']} pages) renders in {sheet['cold_s']:.2f} s "
-              f"cold (fresh QR cache), {sheet['disk_cache_s']:.2f} s from the disk cache and {sheet['warm_s']:.2f} s "
-              "warm.", "", *(f"{aim}." for aim in aims(result))]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,6 +79,8 @@ def _snapshot() -> list:
 
 
 world = pytest.fixture(name="world")(two_cooperatives_world)
+
+
 def _actor(world: dict, role: str) -> User:
     """A user of the role acting for the world's first party (admins and inspectors stand apart)."""
     if role == "admin":

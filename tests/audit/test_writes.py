@@ -29,6 +29,8 @@ from tests.builders.imports import registration_csv
 from tests.builders.imports import shipment_csv
 
 world = pytest.fixture(name="world")(audit_world)
+
+
 def _ship(world, client, quantity="100") -> dict:
     body = {"from_site": world["site"].code, "to_party": world["operator"].party.code,
             "lines": [{"lot": world["batch"].lot_code, "quantity": quantity}]}

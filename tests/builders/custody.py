@@ -7,7 +7,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from supply.models import Batch
+from supply.models import Holding
 from supply.services.custody.batches import register_batch
+from supply.services.custody.shipments import create_shipment
 from supply.services.custody.transformations import transform
 from tests.builders.factories import auth_header
 from tests.builders.factories import make_batch
@@ -36,6 +38,7 @@ def run(user, kind: str, site, inputs: list[tuple], outputs: list[dict], **extra
 
 
 def shipping_world(app):
+    """A cooperative with a packhouse and a lot on hand, an operator with a cold store, and their API headers."""
     coop = make_user()
     operator = make_user(role="operator")
     site = make_site(party=coop.party, kind="packhouse")
@@ -68,6 +71,37 @@ def shipment_pages_world(client):
 
 
 def idempotency_world():
+    """A cooperative's producer, its site, a lot there, and an operator party to ship to."""
     coop = make_user()
     site = make_site(party=coop.party)
     return coop, site, make_batch(site=site), make_party(kind="operator")
+
+
+def ship_form(world, /, lines=None, **overrides) -> dict:
+    """Fill the shipment form with good values and five line rows (the first one filled)."""
+    data = {"from_site": world.site.code, "to_party": world.receiver_party.code, "to_site": "",
+            "carrier": "青海顺达物流", "vehicle_plate": "青A·12345", "departed_at": "2026-07-15T08:30",
+            "doc_number": "DN-0715", "set_point": "4", "rows": "5"}
+    lines = lines if lines is not None else [(world.batch.lot_code, "100")]
+    for i in range(5):
+        lot, quantity = lines[i] if i < len(lines) else ("", "")
+        data[f"lines.{i}.lot"], data[f"lines.{i}.quantity"] = lot, quantity
+    data.update(overrides)
+    return data
+
+
+def shipped(world, quantity: str = "100"):
+    """Send part of the world's batch to the receiver through the service."""
+    return create_shipment(world.sender, {"from_site": world.site.code, "to_party": world.receiver_party.code,
+                                          "lines": [{"lot": world.batch.lot_code, "quantity": Decimal(quantity)}]})
+
+
+def fresh(batch: Batch) -> Batch:
+    """Read a batch again."""
+    return Batch.get_by_id(batch.id)
+
+
+def holding(batch: Batch, site) -> Decimal:
+    """Return what is on hand of a batch at a site."""
+    found = Holding.get_or_none(batch=batch.id, site=site.id)
+    return found.on_hand if found else Decimal(0)

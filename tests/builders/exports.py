@@ -99,6 +99,7 @@ def build_chain() -> dict:
 
 
 def exports_world(app) -> dict:
+    """A producer's lot with the producer's API headers, and another party's lot."""
     user = make_user()
     site = make_site(party=user.party)
     other = make_user()

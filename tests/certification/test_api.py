@@ -22,6 +22,8 @@ from tests.builders.factories import make_site
 from tests.builders.factories import make_user
 
 world = pytest.fixture(name="world")(certificates_world)
+
+
 def submission(world: dict, **changes) -> dict:
     """Return a valid green food submission for the producer's product at its site (a value of ... drops a key)."""
     body = {"kind": "green_food", "product": world["product"].code, "site": world["site"].code,

@@ -34,6 +34,8 @@ def image_bytes(fmt: str) -> bytes:
 
 
 world = pytest.fixture(name="world")(documents_world)
+
+
 def upload(client, world: dict, content: bytes, name: str = "scan.pdf", headers: dict | None = None):
     """Upload bytes as the file field of a multipart form."""
     # Encoded in memory: the test client would spool a large body to a temporary file it never closes.

@@ -24,6 +24,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 world = pytest.fixture(name="world")(certificate_pages_world)
+
+
 def test_queue_shows_waiting_certificates_with_filters_in_both_languages(client, world):
     make_certificate("green_food", site=world["site"], product=world["product"], status="submitted",
                                number="LB-15-19012700330A")

@@ -15,6 +15,8 @@ from tests.builders.factories import auth_header
 from tests.builders.factories import make_user
 
 world = pytest.fixture(name="world")(shipping_world)
+
+
 def _ship(client, world, quantity="300", **extra):
     body = {"from_site": world["site"].code, "to_party": world["operator"].party.code,
             "lines": [{"lot": world["batch"].lot_code, "quantity": quantity}], "carrier": "青海高原冷链",

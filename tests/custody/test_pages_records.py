@@ -27,6 +27,8 @@ from tests.builders.pages import log_in
 from tests.builders.pages import selected
 
 world = pytest.fixture(name="world")(records_world)
+
+
 def _ship(world, quantity: str = "200"):
     """Log a shipment of part of the lot to the operator, through the service."""
     return create_shipment(world.coop, {"from_site": world.packhouse.code, "to_party": world.operator.party.code,

@@ -1,4 +1,4 @@
-"""The shipment pages: log a shipment, list them, receive one (with losses), cancel one."""
+"""The shipment pages: log a shipment and list them (receiving and cancelling: test_pages_receipts.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from playhouse.test_utils import count_queries
 
 from supply.models import Batch
 from supply.models import Event
-from supply.models import Holding
 from supply.models import Shipment
-from supply.models import ShipmentLine
-from supply.services.custody.shipments import create_shipment
+from tests.builders.custody import fresh
+from tests.builders.custody import ship_form
 from tests.builders.custody import shipment_pages_world
+from tests.builders.custody import shipped
 from tests.builders.factories import PASSWORD
 from tests.builders.factories import auth_header
 from tests.builders.factories import make_batch
@@ -31,34 +31,6 @@ from tests.builders.pages import log_in
 from tests.builders.pages import selected
 
 world = pytest.fixture(name="world")(shipment_pages_world)
-def ship_form(world, /, lines=None, **overrides) -> dict:
-    """Fill the shipment form with good values and five line rows (the first one filled)."""
-    data = {"from_site": world.site.code, "to_party": world.receiver_party.code, "to_site": "",
-            "carrier": "青海顺达物流", "vehicle_plate": "青A·12345", "departed_at": "2026-07-15T08:30",
-            "doc_number": "DN-0715", "set_point": "4", "rows": "5"}
-    lines = lines if lines is not None else [(world.batch.lot_code, "100")]
-    for i in range(5):
-        lot, quantity = lines[i] if i < len(lines) else ("", "")
-        data[f"lines.{i}.lot"], data[f"lines.{i}.quantity"] = lot, quantity
-    data.update(overrides)
-    return data
-
-
-def shipped(world, quantity: str = "100"):
-    """Send part of the world's batch to the receiver through the service."""
-    return create_shipment(world.sender, {"from_site": world.site.code, "to_party": world.receiver_party.code,
-                                          "lines": [{"lot": world.batch.lot_code, "quantity": Decimal(quantity)}]})
-
-
-def fresh(batch: Batch) -> Batch:
-    """Read a batch again."""
-    return Batch.get_by_id(batch.id)
-
-
-def holding(batch: Batch, site) -> Decimal:
-    """Return what is on hand of a batch at a site."""
-    found = Holding.get_or_none(batch=batch.id, site=site.id)
-    return found.on_hand if found else Decimal(0)
 
 
 def test_new_page_offers_own_sites_other_parties_and_lots_held(client, world):
@@ -174,118 +146,6 @@ def test_more_lines_shows_more_rows_and_keeps_what_was_typed(client, world):
     assert selected(response.text, "lines.0.lot") == world.batch.lot_code
     assert input_value(response.text, "vehicle_plate") == "青A·12345"
     assert not Shipment.select().exists()
-
-
-def test_receiving_in_full_puts_the_batch_on_hand_at_the_receiver(client, world):
-    shipment = shipped(world)
-    log_in(client, world.receiver)
-    form = client.get(f"/shipments/{shipment.code}/receive").text
-    assert input_value(form, "lines.0.received") == "100"  # the quantity sent, to confirm or correct
-    response = client.post(f"/shipments/{shipment.code}/receive", data={
-        "site": world.cold.code, "received_at": "2026-07-15T14:00", "lines.0.lot": world.batch.lot_code,
-        "lines.0.received": "100", "lines.0.loss_reason": "", "temperature_min": "2.5", "temperature_max": "6"})
-    assert response.status_code == 302
-    assert Shipment.get_by_id(shipment.id).status == "received"
-    assert holding(world.batch, world.cold) == Decimal("100")
-    assert fresh(world.batch).in_transit == 0
-    page = client.get(response.headers["Location"]).text
-    assert f"Shipment {shipment.code} received." in flash(page)
-    assert "2026-07-15 14:00" in page
-
-
-def receive_form(world, received: str, reason: str = "") -> dict:
-    """Fill the receipt form for the one line of `shipped(world)`."""
-    return {"site": world.cold.code, "received_at": "", "lines.0.lot": world.batch.lot_code,
-            "lines.0.received": received, "lines.0.loss_reason": reason, "temperature_min": "", "temperature_max": ""}
-
-
-def test_a_shortfall_needs_a_reason_and_is_recorded_as_loss(client, world):
-    shipment = shipped(world)
-    log_in(client, world.receiver)
-    refused = client.post(f"/shipments/{shipment.code}/receive", data=receive_form(world, "97.5"))
-    assert refused.status_code == 422
-    assert field_error(refused.text, "lines.0.loss_reason") == "Give the reason for the shortfall."
-    assert input_value(refused.text, "lines.0.received") == "97.5"
-    assert Shipment.get_by_id(shipment.id).status == "in_transit"
-    assert holding(world.batch, world.cold) == 0
-
-    done = client.post(f"/shipments/{shipment.code}/receive", data=receive_form(world, "97.5", "途中破损"))
-    assert done.status_code == 302
-    line = ShipmentLine.get(ShipmentLine.shipment == shipment.id)
-    assert (line.received, line.loss, line.loss_reason) == (Decimal("97.5"), Decimal("2.5"), "途中破损")
-    assert holding(world.batch, world.cold) == Decimal("97.5")
-    page = client.get(f"/shipments/{shipment.code}").text
-    assert "2.5 kg" in page and "途中破损" in page
-
-
-def test_more_received_than_sent_is_shown_beside_the_line(client, world):
-    shipment = shipped(world)
-    log_in(client, world.receiver)
-    response = client.post(f"/shipments/{shipment.code}/receive", data=receive_form(world, "101"))
-    assert response.status_code == 422
-    assert field_error(response.text, "lines.0.received") == "More than was sent."
-    assert Shipment.get_by_id(shipment.id).status == "in_transit"
-
-
-def test_receiving_twice_shows_the_error_and_changes_nothing(client, world):
-    shipment = shipped(world)
-    log_in(client, world.receiver)
-    assert client.post(f"/shipments/{shipment.code}/receive", data=receive_form(world, "100")).status_code == 302
-    events = Event.select().count()
-    again = client.post(f"/shipments/{shipment.code}/receive", data=receive_form(world, "90", "x"))
-    assert again.status_code == 422
-    assert "This shipment has been received already." in banner(again.text)
-    assert Event.select().count() == events
-    assert holding(world.batch, world.cold) == Decimal("100")
-    assert ShipmentLine.get(ShipmentLine.shipment == shipment.id).received == Decimal("100")
-    # The form of a received shipment is not offered again.
-    assert client.get(f"/shipments/{shipment.code}/receive").status_code == 302
-
-
-def test_only_the_receiving_party_may_receive(client, world):
-    shipment = shipped(world)
-    form = receive_form(world, "100")
-    assert client.get(f"/shipments/{shipment.code}/receive").status_code == 403  # the sender
-    assert client.post(f"/shipments/{shipment.code}/receive", data=form).status_code == 403
-    stranger = make_user(party=make_party(kind="operator"), role="operator")
-    log_in(client, stranger)
-    assert client.get(f"/shipments/{shipment.code}").status_code == 403
-    assert client.post(f"/shipments/{shipment.code}/receive", data=form).status_code == 403
-    assert Shipment.get_by_id(shipment.id).status == "in_transit"
-    assert holding(world.batch, world.cold) == 0
-
-
-def test_cancelling_before_receipt_puts_the_quantity_back(client, world):
-    shipment = shipped(world)
-    response = client.post(f"/shipments/{shipment.code}/cancel", data={"reason": "车辆故障"})
-    assert response.status_code == 302
-    assert Shipment.get_by_id(shipment.id).status == "cancelled"
-    batch = fresh(world.batch)
-    assert (batch.on_hand, batch.in_transit) == (Decimal("500"), 0)
-    page = client.get(f"/shipments/{shipment.code}").text
-    assert f"Shipment {shipment.code} cancelled." in flash(page)
-    assert "Cancelled" in page
-
-
-def test_cancelling_after_receipt_shows_the_error_and_changes_nothing(client, world):
-    shipment = shipped(world)
-    log_in(client, world.receiver)
-    assert client.post(f"/shipments/{shipment.code}/receive", data=receive_form(world, "100")).status_code == 302
-    log_in(client, world.sender)
-    events = Event.select().count()
-    response = client.post(f"/shipments/{shipment.code}/cancel", data={"reason": "too late"})
-    assert response.status_code == 422
-    assert "This shipment has been received already." in banner(response.text)
-    assert Shipment.get_by_id(shipment.id).status == "received"
-    assert Event.select().count() == events
-    assert fresh(world.batch).on_hand == Decimal("500")  # 400 at the sender, 100 at the receiver
-
-
-def test_the_receiver_may_not_cancel(client, world):
-    shipment = shipped(world)
-    log_in(client, world.receiver)
-    assert client.post(f"/shipments/{shipment.code}/cancel", data={"reason": "no"}).status_code == 403
-    assert Shipment.get_by_id(shipment.id).status == "in_transit"
 
 
 def test_lists_show_outgoing_and_incoming_by_party(client, world):

@@ -22,6 +22,8 @@ TODAY = local_today().isoformat()
 
 
 world = pytest.fixture(name="world")(exports_world)
+
+
 @pytest.mark.parametrize(("params", "field"), [
     ({}, "lot"),
     ({"from": TODAY}, "to"),

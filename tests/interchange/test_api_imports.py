@@ -39,6 +39,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 world = pytest.fixture(name="world")(api_imports_world)
+
+
 def upload(client, world, kind: str, raw: bytes, filename: str = "rows.csv", headers=None):
     """Send a file as a multipart upload."""
     return client.post(f"{API}/{kind}", **multipart(raw, filename), headers=headers or world["headers"])

@@ -21,6 +21,8 @@ from tests.builders.imports import shipment_csv
 from tests.builders.pages import log_in
 
 world = pytest.fixture(name="world")(import_pages_world)
+
+
 def send(client, raw: bytes, kind: str = "registrations", filename: str = "harvest.csv"):
     """Upload a file through the page's form."""
     return client.post("/imports/", **multipart(raw, filename, kind=kind))

@@ -21,6 +21,8 @@ EN = {"Accept-Language": "en"}
 
 
 world = pytest.fixture(name="world")(recall_api_world)
+
+
 def open_one(client, world, **changes) -> dict:
     """Open a recall through the API and return its body."""
     response = client.post(f"{API}/recalls", json={**BODY, **changes}, headers=world["headers"])

@@ -20,6 +20,8 @@ from tests.builders.pages import log_in
 from tests.builders.recalls import recall_pages_world
 
 world = pytest.fixture(name="world")(recall_pages_world)
+
+
 def open_by_form(client, lot: str = "F1", level: str = "1") -> Recall:
     """Open a recall through the form and return it."""
     response = client.post("/recalls/new", data={"lot": lot, "level": level, "reason": "农残超标", "area": ""})
