@@ -175,18 +175,19 @@ def walk_up(batch_ids: list[int]) -> tuple[dict[int, Lot], bool]:
 
     One recursive query; UNION keeps each (parent, child, link) once, so it ends on any graph.
     """
-    rows = fetch("validity.walk_up", _walk_query, (None,) * 7 + (Batch.produced_on, None),
+    rows = fetch("validity.walk_up", _walk_query, {"produced_on": Batch.produced_on},
                  ids=bind_ids(batch_ids), retracted=False, limit=MAX_ROWS + 1)
     truncated = len(rows) > MAX_ROWS
     rows = rows[:MAX_ROWS]
     lots: dict[int, Lot] = {}
-    for batch_id, _child, _code, lot, product_id, site_id, party_id, produced_on, category in rows:
-        if batch_id not in lots:
-            lots[batch_id] = Lot(batch_id, lot, product_id, site_id, party_id, produced_on, category)
-    for batch_id, child_id, code, *_ in rows:
-        if code != START and child_id in lots:
-            parents = lots[child_id].parents
-            parents[batch_id] = max(code, parents.get(batch_id, START))
+    for row in rows:
+        if row.batch_id not in lots:
+            lots[row.batch_id] = Lot(row.batch_id, row.lot_code, row.product_id, row.origin_site_id,
+                                     row.origin_party_id, row.produced_on, row.category)
+    for row in rows:
+        if row.code != START and row.child_id in lots:
+            parents = lots[row.child_id].parents
+            parents[row.batch_id] = max(row.code, parents.get(row.batch_id, START))
     return lots, truncated
 
 

@@ -52,8 +52,9 @@ MAX_TESTS = 20
 def _tests_query():
     return (
         TestResult.select(Batch.lot_code, TestResult.kind, TestResult.method, TestResult.analyte, TestResult.value,
-                          TestResult.value_unit, TestResult.passed, TestResult.tested_at, Party.code, Party.name,
-                          Party.name_en)
+                          TestResult.value_unit, TestResult.passed, TestResult.tested_at,
+                          Party.code.alias("lab_code"), Party.name.alias("lab_name"),
+                          Party.name_en.alias("lab_name_en"))
         .join(Batch, on=(TestResult.batch == Batch.id))
         .switch(TestResult)
         .join(Party, JOIN.LEFT_OUTER, on=(TestResult.lab == Party.id))
@@ -68,8 +69,13 @@ def test_reports(batch_ids) -> list[TestReport]:
     if not batch_ids:
         return []
     rows = fetch("validity.tests", _tests_query,
-                 (None, None, None, None, TestResult.value, None, TestResult.passed, TestResult.tested_at),
+                 {"value": TestResult.value, "passed": TestResult.passed, "tested_at": TestResult.tested_at},
                  ids=bind_ids(batch_ids), limit=MAX_TESTS)
-    return [TestReport(lot, kind, method, analyte, value, unit, bool(passed), tested_at,
-                       Named(code, name, name_en or "") if code else None)
-            for lot, kind, method, analyte, value, unit, passed, tested_at, code, name, name_en in rows]
+    return [TestReport(row.lot_code, row.kind, row.method, row.analyte, row.value, row.value_unit, bool(row.passed),
+                       row.tested_at, _lab(row.lab_code, row.lab_name, row.lab_name_en))
+            for row in rows]
+
+
+def _lab(code: str | None, name: str | None, name_en: str | None) -> Named | None:
+    """Name the lab of a test, or None when the test names no lab."""
+    return Named(code, name, name_en or "") if code else None
