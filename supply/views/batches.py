@@ -17,7 +17,7 @@ from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.batch import BatchFilterSchema
 from supply.schemas.batch import BatchUpdateSchema
 from supply.services.certification.claims import batch_certification
-from supply.services.certification.claims import test_reports
+from supply.services.certification.lot_tests import test_reports
 from supply.services.custody import batches as batch_service
 from supply.services.masterdata import parties as party_service
 from supply.services.masterdata import products as product_service

@@ -12,7 +12,7 @@ kind covering it in any way was valid on its date. A certificate valid on the da
 the claim; it shows "revoked from ..." beside it.
 
 Two queries for any number of batches: one recursive walk up the genealogy with the lots' data, one for the
-certificates of every subject met. The tests of a batch and its upstream lots take one more (`test_reports`).
+certificates of every subject met. The tests of a batch and its upstream lots take one more (`lot_tests`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from dataclasses import field
-from decimal import Decimal
 
-from peewee import JOIN
 from peewee import SQL
 from peewee import Case
 
@@ -32,9 +30,7 @@ from supply.db.sqlcache import ids_in
 from supply.db.sqlcache import slot
 from supply.models import Batch
 from supply.models import BatchLink
-from supply.models import Party
 from supply.models import Product
-from supply.models import TestResult
 from supply.services.certification.validity import IN_PERIOD
 from supply.services.certification.validity import VALID
 from supply.services.certification.validity import CertificateState
@@ -43,8 +39,6 @@ from supply.services.certification.validity import batch_keys
 from supply.services.certification.validity import claim_kinds
 from supply.services.certification.validity import kind_name
 from supply.services.certification.validity import load_certificates
-from supply.services.errors import N_
-from supply.services.tracing.history import Named
 
 # Link codes of the walk: 0 a start lot, 1 a source or planting (claims stop), 2 a transformation, 3 a slaughter.
 START, SOURCE, MADE, SLAUGHTER = 0, 1, 2, 3
@@ -181,18 +175,19 @@ def walk_up(batch_ids: list[int]) -> tuple[dict[int, Lot], bool]:
 
     One recursive query; UNION keeps each (parent, child, link) once, so it ends on any graph.
     """
-    rows = fetch("validity.walk_up", _walk_query, (None,) * 7 + (Batch.produced_on, None),
+    rows = fetch("validity.walk_up", _walk_query, {"produced_on": Batch.produced_on},
                  ids=bind_ids(batch_ids), retracted=False, limit=MAX_ROWS + 1)
     truncated = len(rows) > MAX_ROWS
     rows = rows[:MAX_ROWS]
     lots: dict[int, Lot] = {}
-    for batch_id, _child, _code, lot, product_id, site_id, party_id, produced_on, category in rows:
-        if batch_id not in lots:
-            lots[batch_id] = Lot(batch_id, lot, product_id, site_id, party_id, produced_on, category)
-    for batch_id, child_id, code, *_ in rows:
-        if code != START and child_id in lots:
-            parents = lots[child_id].parents
-            parents[batch_id] = max(code, parents.get(batch_id, START))
+    for row in rows:
+        if row.batch_id not in lots:
+            lots[row.batch_id] = Lot(row.batch_id, row.lot_code, row.product_id, row.origin_site_id,
+                                     row.origin_party_id, row.produced_on, row.category)
+    for row in rows:
+        if row.code != START and row.child_id in lots:
+            parents = lots[row.child_id].parents
+            parents[row.batch_id] = max(row.code, parents.get(row.batch_id, START))
     return lots, truncated
 
 
@@ -308,59 +303,3 @@ def claim_marks(batches: list[Batch]) -> dict[int, list[tuple[str, str]]]:
     """Return the certification marks (Chinese, English) of the claims each batch carries, by batch id."""
     found = certifications([batch.id for batch in batches])
     return {batch_id: [claim.mark for claim in cert.carried] for batch_id, cert in found.items()}
-
-
-@dataclass
-class TestReport:
-    """A test of the batch or of a lot it was made from, as the public may see it (never the operator's name)."""
-
-    __test__ = False  # not a pytest class
-
-    lot: str
-    kind: str
-    method: str
-    analyte: str
-    value: Decimal | None
-    value_unit: str
-    passed: bool
-    tested_at: datetime.datetime
-    lab: Named | None
-
-    @property
-    def kind_label(self) -> str:
-        """Return the English name of the kind of test (translate it where shown)."""
-        return TEST_LABELS.get(self.kind, self.kind)
-
-
-TEST_LABELS = {
-    "pesticide_rapid": N_("Rapid pesticide residue test"),
-    "seedling_virus": N_("Seedling virus test"),
-    "quarantine": N_("Quarantine"),
-}
-MAX_TESTS = 20
-
-
-def _tests_query():
-    return (
-        TestResult.select(Batch.lot_code, TestResult.kind, TestResult.method, TestResult.analyte, TestResult.value,
-                          TestResult.value_unit, TestResult.passed, TestResult.tested_at, Party.code, Party.name,
-                          Party.name_en)
-        .join(Batch, on=(TestResult.batch == Batch.id))
-        .switch(TestResult)
-        .join(Party, JOIN.LEFT_OUTER, on=(TestResult.lab == Party.id))
-        .where(ids_in(TestResult.batch, "ids"))
-        .order_by(TestResult.tested_at.desc(), TestResult.id.desc())
-        .limit(slot("limit"))
-    )
-
-
-def test_reports(batch_ids) -> list[TestReport]:
-    """Return the latest tests of the batches, newest first (one query, at most MAX_TESTS)."""
-    if not batch_ids:
-        return []
-    rows = fetch("validity.tests", _tests_query,
-                 (None, None, None, None, TestResult.value, None, TestResult.passed, TestResult.tested_at),
-                 ids=bind_ids(batch_ids), limit=MAX_TESTS)
-    return [TestReport(lot, kind, method, analyte, value, unit, bool(passed), tested_at,
-                       Named(code, name, name_en or "") if code else None)
-            for lot, kind, method, analyte, value, unit, passed, tested_at, code, name, name_en in rows]

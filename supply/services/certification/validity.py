@@ -222,8 +222,8 @@ def _certificates_query():
         | ((Certificate.subject_kind == SQL("'batch'")) & ids_in(Certificate.batch, "batches"))
     )
     return (
-        Certificate.select(*_CERT_COLUMNS, issuer.code, issuer.name, issuer.name_en,
-                           change.action, change.effective_on, change.at)
+        Certificate.select(*_CERT_COLUMNS, issuer.code.alias("issuer_code"), issuer.name.alias("issuer_name"),
+                           issuer.name_en.alias("issuer_name_en"), change.action, change.effective_on, change.at)
         .join(issuer, on=(Certificate.issuer == issuer.id))
         .switch(Certificate)
         .join(change, JOIN.LEFT_OUTER,
@@ -234,8 +234,9 @@ def _certificates_query():
     )
 
 
-_CONVERTERS = (None,) * 8 + (Certificate.valid_from, Certificate.valid_to, None, Certificate.status_from,
-                             None, None, None, None, CertificateTransition.effective_on, CertificateTransition.at)
+_CONVERTERS = {"valid_from": Certificate.valid_from, "valid_to": Certificate.valid_to,
+               "status_from": Certificate.status_from, "effective_on": CertificateTransition.effective_on,
+               "at": CertificateTransition.at}
 
 
 def load_certificates(keys: Iterable[tuple]) -> dict[tuple, list[LoadedCertificate]]:
@@ -251,14 +252,15 @@ def load_certificates(keys: Iterable[tuple]) -> dict[tuple, list[LoadedCertifica
                  batches=bind_ids(ids["batch"]))
     loaded: dict[int, LoadedCertificate] = {}
     for row in rows:
-        cert = loaded.get(row[0])
+        cert = loaded.get(row.id)
         if cert is None:
-            cert = loaded[row[0]] = LoadedCertificate(
-                *row[:8], issuer=Named(row[12], row[13], row[14] or ""), valid_from=row[8], valid_to=row[9],
-                status=row[10], status_from=row[11])
-        action, effective_on, at = row[15:18]
-        if action is not None:
-            cert.changes.append((effective_on or at.date(), action))
+            cert = loaded[row.id] = LoadedCertificate(
+                id=row.id, kind=row.kind, number=row.number, subject_kind=row.subject_kind, party_id=row.party_id,
+                site_id=row.site_id, product_id=row.product_id, batch_id=row.batch_id,
+                issuer=Named(row.issuer_code, row.issuer_name, row.issuer_name_en or ""), valid_from=row.valid_from,
+                valid_to=row.valid_to, status=row.status, status_from=row.status_from)
+        if row.action is not None:
+            cert.changes.append((row.effective_on or row.at.date(), row.action))
     grouped: dict[tuple, list[LoadedCertificate]] = {}
     for cert in loaded.values():
         key = cert.subject_key()

@@ -15,9 +15,9 @@ from decimal import Decimal
 from supply.clock import to_local
 from supply.models import Batch
 from supply.services.certification.claims import BatchCertification
-from supply.services.certification.claims import TestReport
 from supply.services.certification.claims import batch_certification
-from supply.services.certification.claims import test_reports
+from supply.services.certification.lot_tests import TestReport
+from supply.services.certification.lot_tests import test_reports
 from supply.services.certification.validity import CertificateState
 from supply.services.custody import chain
 from supply.services.custody.batches import with_origin

@@ -55,7 +55,7 @@ class Holder:
 
 def _holdings_query():
     return (
-        Holding.select(Holding.party, Holding.batch, fn.SUM(Holding.on_hand))
+        Holding.select(Holding.party, Holding.batch, fn.SUM(Holding.on_hand).alias("on_hand"))
         .where(ids_in(Holding.batch, "ids"))
         .group_by(Holding.party, Holding.batch)
     )
@@ -64,7 +64,7 @@ def _holdings_query():
 def _shipped_query():
     return (
         ShipmentLine.select(Shipment.receiver, ShipmentLine.batch, Shipment.status,
-                            fn.SUM(fn.COALESCE(ShipmentLine.received, ShipmentLine.quantity)))
+                            fn.SUM(fn.COALESCE(ShipmentLine.received, ShipmentLine.quantity)).alias("total"))
         .join(Shipment, on=(ShipmentLine.shipment == Shipment.id))
         .where(ids_in(ShipmentLine.batch, "ids"), Shipment.status != slot("cancelled"))
         .group_by(Shipment.receiver, ShipmentLine.batch, Shipment.status)
@@ -85,17 +85,15 @@ def holders_of(actor: User, lots: dict[int, tuple[str, str]]) -> list[Holder]:
             found[key] = HolderLot(*lots[batch_id])
         return found[key]
 
-    for party_id, batch_id, on_hand in fetch("recall.holdings", _holdings_query, (None, None, Holding.on_hand),
-                                             ids=ids):
-        entry(party_id, batch_id).on_hand += on_hand or ZERO
-    for party_id, batch_id, status, total in fetch("recall.shipped", _shipped_query,
-                                                   (None, None, None, ShipmentLine.quantity), ids=ids,
-                                                   cancelled="cancelled"):
-        line = entry(party_id, batch_id)
-        if status == "received":
-            line.received += total or ZERO
+    for row in fetch("recall.holdings", _holdings_query, {"on_hand": Holding.on_hand}, ids=ids):
+        entry(row.party_id, row.batch_id).on_hand += row.on_hand or ZERO
+    for row in fetch("recall.shipped", _shipped_query, {"total": ShipmentLine.quantity}, ids=ids,
+                     cancelled="cancelled"):
+        line = entry(row.receiver_id, row.batch_id)
+        if row.status == "received":
+            line.received += row.total or ZERO
         else:
-            line.in_transit += total or ZERO
+            line.in_transit += row.total or ZERO
     parties = {p.id: p for p in Party.select().where(Party.id.in_(sorted({key[0] for key in found})))} if found else {}
     holders: dict[int, Holder] = {}
     for (party_id, _), line in sorted(found.items(), key=lambda item: (item[0][0], item[1].lot)):

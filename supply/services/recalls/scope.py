@@ -77,7 +77,7 @@ def root_of(lot_code: str) -> int:
     rows = fetch("recall.root", lambda: Batch.select(Batch.id).where(Batch.lot_code == slot("lot")), lot=lot_code)
     if not rows:
         raise Invalid.field("lot", N_("No batch with this lot code."))
-    return rows[0][0]
+    return rows[0].id
 
 
 def reach(root_id: int) -> dict[int, tuple[str, int]]:
@@ -85,11 +85,11 @@ def reach(root_id: int) -> dict[int, tuple[str, int]]:
     reached = {root_id: ("root", 0)}
     for upstream, relation in ((True, "upstream"), (False, "downstream")):
         rows = walk(root_id, upstream, MAX_DEPTH, MAX_LOTS)
-        if len(rows) > MAX_LOTS or any(distance > MAX_DEPTH for _, distance in rows):
+        if len(rows) > MAX_LOTS or any(row.distance > MAX_DEPTH for row in rows):
             raise Conflict.field("lot", N_("The genealogy of this lot is too large to recall in one go."))
-        for batch_id, distance in rows:
-            if batch_id not in reached:
-                reached[batch_id] = (relation, distance)
+        for row in rows:
+            if row.batch_id not in reached:
+                reached[row.batch_id] = (relation, row.distance)
     return reached
 
 
@@ -105,8 +105,9 @@ _LOT_COLUMNS = (Batch.id, Batch.lot_code, Batch.origin_party, Batch.holder, Batc
 
 def _lots_query():
     return (
-        Batch.select(*_LOT_COLUMNS, Product.code, Product.name, Product.name_en, Party.code, Party.name,
-                     Party.name_en)
+        Batch.select(*_LOT_COLUMNS, Product.code.alias("product_code"), Product.name.alias("product_name"),
+                     Product.name_en.alias("product_name_en"), Party.code.alias("origin_code"),
+                     Party.name.alias("origin_name"), Party.name_en.alias("origin_name_en"))
         .join(Product, on=(Batch.product == Product.id))
         .switch(Batch)
         .join(Party, on=(Batch.origin_party == Party.id))
@@ -119,7 +120,7 @@ def _distributed_query():
     # lets PostgreSQL misjudge the join and walk every lot of the producer for each line.
     return (
         ShipmentLine.select(ShipmentLine.batch, Shipment.sender, Shipment.receiver,
-                            fn.SUM(fn.COALESCE(ShipmentLine.received, ShipmentLine.quantity)))
+                            fn.SUM(fn.COALESCE(ShipmentLine.received, ShipmentLine.quantity)).alias("total"))
         .join(Shipment, on=(ShipmentLine.shipment == Shipment.id))
         .where(ids_in(ShipmentLine.batch, "ids"), Shipment.status != slot("cancelled"))
         .group_by(ShipmentLine.batch, Shipment.sender, Shipment.receiver)
@@ -129,11 +130,11 @@ def _distributed_query():
 def _distributed(ids: str, producers: dict[int, int]) -> dict[int, Decimal]:
     """Sum by lot what left the lot's own producer for another party: received, or sent and still on the road."""
     totals: dict[int, Decimal] = {}
-    rows = fetch("recall.distributed", _distributed_query, (None, None, None, ShipmentLine.quantity), ids=ids,
+    rows = fetch("recall.distributed", _distributed_query, {"total": ShipmentLine.quantity}, ids=ids,
                  cancelled="cancelled")
-    for batch_id, sender, receiver, total in rows:
-        if sender == producers.get(batch_id) and receiver != sender:
-            totals[batch_id] = totals.get(batch_id, ZERO) + (total or ZERO)
+    for row in rows:
+        if row.sender_id == producers.get(row.batch_id) and row.receiver_id != row.sender_id:
+            totals[row.batch_id] = totals.get(row.batch_id, ZERO) + (row.total or ZERO)
     return totals
 
 
@@ -161,21 +162,21 @@ def scope_of(root_id: int, with_lock: bool = False) -> Scope:
             lock(more)
             reached = {**again, **reached}
     ids = bind_ids(reached)
-    converters = (None, None, None, None, None, *_LOT_COLUMNS[5:8], None, None, Batch.produced_on)
+    converters = {"quantity": Batch.quantity, "on_hand": Batch.on_hand, "in_transit": Batch.in_transit,
+                  "produced_on": Batch.produced_on}
     rows = fetch("recall.lots", _lots_query, converters, ids=ids)
-    distributed = _distributed(ids, {row[0]: row[2] for row in rows})
+    distributed = _distributed(ids, {row.id: row.origin_party_id for row in rows})
     lots = []
-    for (batch_id, lot, _origin_id, holder_id, site_id, quantity, on_hand, in_transit, unit, status, produced_on,
-         product_code, product_name, product_name_en, origin_code, origin_name, origin_name_en) in rows:
-        relation, depth = reached[batch_id]
+    for row in rows:
+        relation, depth = reached[row.id]
         lots.append(ScopeLot(
-            batch_id=batch_id, lot=lot, relation=relation, depth=depth,
-            product=Named(product_code, product_name, product_name_en),
-            origin=Named(origin_code, origin_name, origin_name_en), holder_id=holder_id, site_id=site_id,
-            quantity=quantity, on_hand=on_hand, in_transit=in_transit, unit=unit, status=status,
-            produced_on=produced_on, distributed=distributed.get(batch_id, ZERO),
+            batch_id=row.id, lot=row.lot_code, relation=relation, depth=depth,
+            product=Named(row.product_code, row.product_name, row.product_name_en),
+            origin=Named(row.origin_code, row.origin_name, row.origin_name_en), holder_id=row.holder_id,
+            site_id=row.site_id, quantity=row.quantity, on_hand=row.on_hand, in_transit=row.in_transit, unit=row.unit,
+            status=row.status, produced_on=row.produced_on, distributed=distributed.get(row.id, ZERO),
         ))
     order = {"root": 0, "upstream": 1, "downstream": 2}
     lots.sort(key=lambda item: (order[item.relation], item.depth, item.lot))
-    counties = [county for (county,) in fetch("recall.counties", _counties_query, ids=ids, blank="")]
+    counties = [row.county for row in fetch("recall.counties", _counties_query, ids=ids, blank="")]
     return Scope(root=lots[0], lots=lots, counties=counties)

@@ -102,8 +102,8 @@ def _read_json(text: str | None) -> dict:
 
 
 _EVENT_COLUMNS = (Event.id, Event.event_id, Event.event_type, Event.action, Event.biz_step, Event.disposition,
-                  Event.event_time, Event.doc_type, Event.doc_number, Cast(Event.data, "TEXT"), Event.declares,
-                  Event.declaration_reason)
+                  Event.event_time, Event.doc_type, Event.doc_number, Cast(Event.data, "TEXT").alias("data"),
+                  Event.declares, Event.declaration_reason)
 
 
 def _events_query():
@@ -117,8 +117,10 @@ def _events_query():
                 .cte("touching", columns=("event_id",)))
     touched = touching.select(touching.c.event_id)
     return (
-        Event.select(*_EVENT_COLUMNS, Party.id, Party.code, Party.name, Party.name_en, Site.code, Site.name,
-                     Site.name_en, Planting.code)
+        Event.select(*_EVENT_COLUMNS, Party.id.alias("party_id"), Party.code.alias("party_code"),
+                     Party.name.alias("party_name"), Party.name_en.alias("party_name_en"),
+                     Site.code.alias("site_code"), Site.name.alias("site_name"), Site.name_en.alias("site_name_en"),
+                     Planting.code.alias("planting_code"))
         .join(Party, on=(Event.party == Party.id))
         .switch(Event)
         .join(Site, JOIN.LEFT_OUTER, on=(Event.site == Site.id))
@@ -151,8 +153,9 @@ def _line_order(line: EventLine) -> tuple[str, str]:
 def _lines(event_ids: list[int]) -> dict[int, list[EventLine]]:
     """Fetch the lines of the events in one query; return them by event id, ordered by role and lot code."""
     found: dict[int, list[EventLine]] = {event_id: [] for event_id in event_ids}
-    for event_id, role, quantity, unit, lot, ear_tag in fetch("history.lines", _lines_query, ids=bind_ids(event_ids)):
-        found[event_id].append(EventLine(lot, role, read_quantity(quantity), unit, ear_tag))
+    for row in fetch("history.lines", _lines_query, ids=bind_ids(event_ids)):
+        found[row.event_id].append(EventLine(row.lot_code, row.role, read_quantity(row.quantity), row.unit,
+                                             row.ear_tag))
     for lines in found.values():
         lines.sort(key=_line_order)
     return found
@@ -166,21 +169,20 @@ def events_touching(batch_ids: list[int]) -> list[HistoryEvent]:
     if not batch_ids:
         return []
     # psycopg already returns datetimes; SQLite returns text for the field to parse.
-    readers = (None,) * 6 + (Event.event_time,) if is_sqlite() else ()
+    readers = {"event_time": Event.event_time} if is_sqlite() else None
     rows = fetch("history.events", _events_query, readers, ids=bind_ids(batch_ids))
     if not rows:
         return []
-    lines = _lines([row[0] for row in rows])
+    lines = _lines([row.id for row in rows])
     events = []
     append = events.append
-    for (row_id, event_id, event_type, action, biz_step, disposition, time, doc_type, doc_number, data, declares,
-         declaration_reason, party_id, party_code, party_name, party_name_en, site_code, site_name, site_name_en,
-         planting_code) in rows:
+    for row in rows:
         append(HistoryEvent(
-            row_id, event_id, event_type, action, biz_step, disposition, time,
-            Named(party_code, party_name, party_name_en, party_id),
-            _named(site_code, site_name, site_name_en),
-            doc_type, doc_number, _read_json(data), declares, declaration_reason, planting_code, lines[row_id],
+            row.id, row.event_id, row.event_type, row.action, row.biz_step, row.disposition, row.event_time,
+            Named(row.party_code, row.party_name, row.party_name_en, row.party_id),
+            _named(row.site_code, row.site_name, row.site_name_en),
+            row.doc_type, row.doc_number, _read_json(row.data), row.declares_id, row.declaration_reason,
+            row.planting_code, lines[row.id],
         ))
     _mark_declared(events)
     return events

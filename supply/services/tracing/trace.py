@@ -1,6 +1,6 @@
 """Trace a lot's genealogy up to its sources and down to what was made of it, with recursive SQL.
 
-The queries are compiled once per backend and run with bound values, rows read as tuples (supply.db.sqlcache):
+The queries are compiled once per backend and run with bound values, rows read by name (supply.db.sqlcache):
 a trace costs about what its five or six queries cost in the database, not what building them costs in peewee.
 The walk's recursive query returns the nodes themselves (its final SELECT joins each batch reached to its
 product, parties and site), so no list of ids goes back to the database for them.
@@ -118,7 +118,7 @@ def _walk_query(upstream: bool):
 
 
 def walk(start_id: int, upstream: bool, depth: int, max_nodes: int) -> list[tuple[int, int]]:
-    """Walk the live links from a batch with one recursive query; return (batch id, distance), nearest first.
+    """Walk the live links from a batch with one recursive query; return rows (batch_id, distance), nearest first.
 
     The walk goes one level past `depth` and returns one row past `max_nodes`, so the caller can tell whether
     a cap cut the graph. UNION (not UNION ALL) drops repeated (batch, distance) pairs at each step, so diamonds
@@ -152,9 +152,12 @@ def _walk_nodes_query(upstream: bool):
     holder = Party.alias("holder")
     return (
         Batch.select(
-            found.c.batch_id, found.c.distance, *_NODE_COLUMNS, Product.code, Product.name, Product.name_en,
-            Product.category, origin.code, origin.name, origin.name_en, holder.code, holder.name, holder.name_en,
-            Site.code, Site.name, Site.name_en,
+            found.c.batch_id, found.c.distance, *_NODE_COLUMNS,
+            Product.code.alias("product_code"), Product.name.alias("product_name"),
+            Product.name_en.alias("product_name_en"), Product.category,
+            origin.code.alias("origin_code"), origin.name.alias("origin_name"), origin.name_en.alias("origin_name_en"),
+            holder.code.alias("holder_code"), holder.name.alias("holder_name"), holder.name_en.alias("holder_name_en"),
+            Site.code.alias("site_code"), Site.name.alias("site_name"), Site.name_en.alias("site_name_en"),
         )
         .from_(found)
         .join(Batch, on=(Batch.id == found.c.batch_id))
@@ -171,10 +174,10 @@ def _walk_nodes_query(upstream: bool):
 
 
 def _walk_nodes(start_id: int, upstream: bool, depth: int, max_nodes: int) -> list[tuple]:
-    """Walk like `walk` and return each batch reached as (id, distance, node columns ...), nearest first."""
+    """Walk like `walk` and return each batch reached as a row (batch_id, distance, node columns), nearest first."""
     name = "trace.walk_nodes_up" if upstream else "trace.walk_nodes_down"
     # psycopg returns dates; SQLite returns text for the field to parse.
-    readers = (None,) * 9 + (Batch.produced_on,) if is_sqlite() else ()
+    readers = {"produced_on": Batch.produced_on} if is_sqlite() else None
     return fetch(name, lambda: _walk_nodes_query(upstream), readers, start=start_id, retracted=False, depth=depth,
                  limit=max_nodes + 1)
 
@@ -187,9 +190,9 @@ def _reach(start_id: int, direction: str, depth: int, max_nodes: int) -> tuple[d
     for upstream, sign in ((True, -1), (False, 1)):
         if direction in ("upstream" if upstream else "downstream", "both"):
             for row in _walk_nodes(start_id, upstream, depth, max_nodes):
-                rows[row[0]] = row
-                if row[1]:
-                    found.append((row[0], sign * row[1]))
+                rows[row.batch_id] = row
+                if row.distance:
+                    found.append((row.batch_id, sign * row.distance))
     found.sort(key=lambda item: (abs(item[1]), item[1], item[0]))
     depths = {start_id: 0}
     truncated = False
@@ -213,16 +216,15 @@ def _nodes(depths: dict[int, int], rows: dict[int, tuple]) -> tuple[list[TraceNo
     nodes = []
     lots = {}
     for batch_id, signed in depths.items():
-        (_, _, lot, quantity, on_hand, in_transit, unit, status, ear_tag, produced_on, product_code, product_name,
-         product_name_en, category, origin_code, origin_name, origin_name_en, holder_code, holder_name,
-         holder_name_en, site_code, site_name, site_name_en) = rows[batch_id]
-        lots[batch_id] = lot
+        row = rows[batch_id]
+        lots[batch_id] = row.lot_code
         nodes.append(TraceNode(
-            lot, signed, Named(product_code, product_name, product_name_en), category,
-            Named(origin_code, origin_name, origin_name_en), Named(holder_code, holder_name, holder_name_en),
-            Named(site_code, site_name, site_name_en) if site_code else None,
-            read_quantity(quantity), read_quantity(on_hand), read_quantity(in_transit), unit, status, ear_tag,
-            produced_on,
+            row.lot_code, signed, Named(row.product_code, row.product_name, row.product_name_en), row.category,
+            Named(row.origin_code, row.origin_name, row.origin_name_en),
+            Named(row.holder_code, row.holder_name, row.holder_name_en),
+            Named(row.site_code, row.site_name, row.site_name_en) if row.site_code else None,
+            read_quantity(row.quantity), read_quantity(row.on_hand), read_quantity(row.in_transit), row.unit,
+            row.status, row.ear_tag, row.produced_on,
         ))
     nodes.sort(key=_node_order)
     return nodes, lots
@@ -244,8 +246,9 @@ def _edges_query():
 def _edges(lots: dict[int, str]) -> list[TraceEdge]:
     """Fetch the live links between the batches of the graph in one query (`lots`: their lot codes by id)."""
     rows = fetch("trace.edges", _edges_query, ids=bind_ids(lots), retracted=False)
-    return [TraceEdge(lots[parent], lots[child], read_quantity(quantity), unit, kind, event_id)
-            for parent, child, quantity, unit, kind, event_id in rows]
+    return [TraceEdge(lots[row.parent_id], lots[row.child_id], read_quantity(row.quantity), row.unit, row.kind,
+                      row.event_id)
+            for row in rows]
 
 
 def _start_query():
@@ -258,12 +261,12 @@ def start_of(actor: User, lot_code: str) -> tuple[int, str]:
     rows = fetch("trace.start", _start_query, lot=lot_code)
     if not rows:
         raise NotFound(N_("No batch with this lot code."))
-    batch_id, lot, origin_party_id, holder_id = rows[0]
+    start = rows[0]
     permissions.require_sees_batch(
-        actor, origin_party_id, holder_id,
-        handled=lambda: Batch.select().where(Batch.id == batch_id, Batch.id.in_(handled_by(actor.party_id))).exists(),
+        actor, start.origin_party_id, start.holder_id,
+        handled=lambda: Batch.select().where(Batch.id == start.id, Batch.id.in_(handled_by(actor.party_id))).exists(),
     )
-    return batch_id, lot
+    return start.id, start.lot_code
 
 
 def lots_visible_to(actor: User, lots: list[str]) -> set[str]:
