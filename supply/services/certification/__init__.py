@@ -1,3 +1,3 @@
 """Certification: certificates and their review, documents, validity on a date, claims carried through
-transformations, and the producer's compliance certificates.
+transformations, the tests shown beside them, and the producer's compliance certificates.
 """
