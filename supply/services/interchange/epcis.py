@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from supply.clock import utcnow
-from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import User
@@ -21,6 +19,7 @@ from supply.services.interchange.epcis_extensions import sensor_elements
 from supply.services.interchange.epcis_extensions import time_text
 from supply.services.interchange.epcis_extensions import xn
 from supply.services.interchange.exports import EventSet
+from supply.services.interchange.uris import Identifiers
 from supply.units import unece_code
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -47,37 +46,6 @@ CBV_TRANSACTION_TYPES = frozenset((
     "bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder", "recadv", "rma", "testprd", "testres",
     "upevt",
 ))
-
-
-@dataclass(frozen=True)
-class Identifiers:
-    """URIs for our parties, sites, lots and documents, under the service's public base URL (we have no GLNs)."""
-
-    base: str
-
-    def party(self, code: str) -> str:
-        """Return the URI of a party."""
-        return f"{self.base}/party/{quote(code, safe='')}"
-
-    def site(self, code: str) -> str:
-        """Return the URI of a site."""
-        return f"{self.base}/site/{quote(code, safe='')}"
-
-    def lot(self, batch: Batch) -> str:
-        """Return a lot's class-level id: GS1 Digital Link when the product has a GTIN, else our lot URI."""
-        lot = quote(batch.lot_code, safe="")
-        gtin = batch.product.gtin
-        if gtin:
-            return f"https://id.gs1.org/01/{gtin.zfill(14)}/10/{lot}"
-        return f"{self.base}/lot/{lot}"
-
-    def document(self, doc_type: str, number: str) -> str:
-        """Return the URI of a business document (dispatch advice, receiving advice, production order)."""
-        return f"{self.base}/doc/{quote(doc_type, safe='')}/{quote(number, safe='')}"
-
-    def planting(self, code: str) -> str:
-        """Return the URI of a planting (the transformation id of seedlings set out in a field)."""
-        return f"{self.base}/planting/{quote(code, safe='')}"
 
 
 def export_epcis(actor: User, args: dict, base_url: str) -> dict:

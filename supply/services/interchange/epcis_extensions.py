@@ -6,16 +6,13 @@ import datetime
 import re
 from decimal import Decimal
 from decimal import InvalidOperation
-from typing import TYPE_CHECKING
 
 from supply.models import Event
 from supply.models import EventBatch
 from supply.services.interchange.exports import EventSet
+from supply.services.interchange.uris import Identifiers
 from supply.units import UNITS
 from supply.units import unece_code
-
-if TYPE_CHECKING:
-    from supply.services.interchange.epcis import Identifiers
 
 # Our extension namespace: one URI for every deployment, so that readers can rely on the names.
 NS_PREFIX = "xn"
