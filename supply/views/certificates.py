@@ -21,6 +21,7 @@ from supply.auth import login_required
 from supply.auth import roles_required
 from supply.errors import flatten_errors
 from supply.i18n import translate_message
+from supply.models.certification import CertificateStatus
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateFilterSchema
 from supply.schemas.certificates import ReviewSchema
@@ -47,12 +48,12 @@ from supply.views.pages import saved
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 CERTIFICATE_STATUS_LABELS = {
-    "submitted": _l("Awaiting review"),
-    "approved": _l("Approved"),
-    "rejected": _l("Rejected"),
-    "suspended": _l("Suspended"),
-    "revoked": _l("Revoked"),
-    "expired": _l("Expired"),
+    CertificateStatus.SUBMITTED: _l("Awaiting review"),
+    CertificateStatus.APPROVED: _l("Approved"),
+    CertificateStatus.REJECTED: _l("Rejected"),
+    CertificateStatus.SUSPENDED: _l("Suspended"),
+    CertificateStatus.REVOKED: _l("Revoked"),
+    CertificateStatus.EXPIRED: _l("Expired"),
 }
 ACTION_LABELS = {
     "submit": _l("Submitted"),

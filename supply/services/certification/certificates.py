@@ -24,6 +24,7 @@ from supply.models import Certificate
 from supply.models import CertificateTransition
 from supply.models import Party
 from supply.models import User
+from supply.models.certification import CertificateStatus
 from supply.services.audit.writes import audited
 from supply.services.errors import N_
 from supply.services.errors import Conflict
@@ -35,11 +36,11 @@ from supply.services.masterdata.lookup import site_by_code
 
 # action: (statuses it may start from, status it leads to, whether it needs a reason, whether it takes a date)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, bool, bool]] = {
-    "approve": (("submitted",), "approved", False, False),
-    "reject": (("submitted",), "rejected", True, False),
-    "suspend": (("approved",), "suspended", True, True),
-    "reinstate": (("suspended",), "approved", False, False),
-    "revoke": (("approved", "suspended"), "revoked", True, True),
+    "approve": ((CertificateStatus.SUBMITTED,), CertificateStatus.APPROVED, False, False),
+    "reject": ((CertificateStatus.SUBMITTED,), CertificateStatus.REJECTED, True, False),
+    "suspend": ((CertificateStatus.APPROVED,), CertificateStatus.SUSPENDED, True, True),
+    "reinstate": ((CertificateStatus.SUSPENDED,), CertificateStatus.APPROVED, False, False),
+    "revoke": ((CertificateStatus.APPROVED, CertificateStatus.SUSPENDED), CertificateStatus.REVOKED, True, True),
 }
 # The field of the submission that names each kind of subject (where a subject error is reported).
 SUBJECT_FIELDS = {"party": "party", "site": "site", "product_site": "product", "batch": "lot"}
@@ -53,17 +54,18 @@ def current_status(cert: Certificate, today: datetime.date | None = None) -> str
     """
     today = today or local_today()
     status = cert.status
-    if status in ("suspended", "revoked") and cert.status_from and cert.status_from > today:
-        status = "approved"
-    if status == "approved" and cert.valid_to is not None and cert.valid_to < today:
-        return "expired"
+    if status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED) and cert.status_from \
+            and cert.status_from > today:
+        status = CertificateStatus.APPROVED
+    if status == CertificateStatus.APPROVED and cert.valid_to is not None and cert.valid_to < today:
+        return CertificateStatus.EXPIRED
     return status
 
 
 def expires_within(cert: Certificate, days: int, today: datetime.date | None = None) -> bool:
     """Tell whether an approved certificate ends within `days` days from `today` (and has not ended yet)."""
     today = today or local_today()
-    return (current_status(cert, today) == "approved" and cert.valid_to is not None
+    return (current_status(cert, today) == CertificateStatus.APPROVED and cert.valid_to is not None
             and today <= cert.valid_to <= today + datetime.timedelta(days=days))
 
 
@@ -164,14 +166,14 @@ def submit_certificate(actor: User, data: dict) -> Certificate:
             with db.atomic():
                 cert = Certificate.create(
                     kind=kind.key, number=number, issuer=issuer, scope=data.get("scope", ""),
-                    valid_from=data["valid_from"], valid_to=valid_to, status="submitted", submitted_by=actor,
-                    **subject,
+                    valid_from=data["valid_from"], valid_to=valid_to, status=CertificateStatus.SUBMITTED,
+                    submitted_by=actor, **subject,
                 )
         except IntegrityError as exc:
             raise Conflict.field("number", N_("This issuer's certificate with this number is already registered.")) \
                 from exc
-        CertificateTransition.create(certificate=cert, action="submit", from_status=None, to_status="submitted",
-                                     actor=actor, reason=data.get("note", ""))
+        CertificateTransition.create(certificate=cert, action="submit", from_status=None,
+                                     to_status=CertificateStatus.SUBMITTED, actor=actor, reason=data.get("note", ""))
         return cert
 
 

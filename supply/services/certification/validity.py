@@ -40,6 +40,7 @@ from supply.models import CertificateTransition
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
+from supply.models.certification import CertificateStatus
 from supply.services.tracing.history import Named
 
 VALID = "valid"
@@ -51,7 +52,7 @@ STATES = (VALID, SUSPENDED, REVOKED, EXPIRED, NOT_YET_VALID)
 # States in which the certificate's period covers the date (expired and not yet valid ones did not cover it).
 IN_PERIOD = (VALID, SUSPENDED, REVOKED)
 # Stored statuses of certificates that were approved at some point.
-SHOWN_STATUSES = ("approved", "suspended", "revoked")
+SHOWN_STATUSES = (CertificateStatus.APPROVED, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
 # Claim kinds, in case supply.certificate_kinds is not importable (see claim_kinds()).
 FALLBACK_CLAIMS = ("green_food", "organic", "geo_indication", "hk_supply_base", "climate_good")
 
@@ -148,9 +149,9 @@ class LoadedCertificate:
         """Return (effective date, suspend|reinstate|revoke) in the order recorded, the stored status filled in."""
         changes = list(self.changes)
         done = {action for _, action in changes}
-        if self.status == "revoked" and "revoke" not in done:
+        if self.status == CertificateStatus.REVOKED and "revoke" not in done:
             changes.append((self.status_from or self.valid_from, "revoke"))
-        if self.status == "suspended" and "suspend" not in done:
+        if self.status == CertificateStatus.SUSPENDED and "suspend" not in done:
             changes.append((self.status_from or self.valid_from, "suspend"))
         return changes
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from supply.clock import to_local
 from supply.models import Batch
+from supply.models.batch import BatchStatus
 from supply.services.certification.claims import BatchCertification
 from supply.services.certification.claims import TestReport
 from supply.services.certification.claims import batch_certification
@@ -89,7 +90,7 @@ def public_view(batch: Batch) -> PublicView:
     """Gather the page of a batch."""
     graph = trace_from(batch, "upstream", with_events=False)
     upstream = [
-        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == "recalled")
+        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == BatchStatus.RECALLED)
         for node in sorted(graph.nodes, key=lambda n: (-n.depth, n.lot))
         if node.depth < 0
     ]
@@ -99,7 +100,7 @@ def public_view(batch: Batch) -> PublicView:
         batch=batch,
         steps=journey(batch.lot_code, events),
         upstream=upstream,
-        recalled=batch.status == "recalled",
+        recalled=batch.status == BatchStatus.RECALLED,
         upstream_recalled=any(u.recalled for u in upstream),
         verified=chain.verify_batch(batch).intact,
         certification=certification,
