@@ -17,6 +17,8 @@ UNITS = {
     "head": ("HEA", True),
 }
 
+COUNTED_UNITS = tuple(unit for unit, (_code, counted) in UNITS.items() if counted)
+
 CATEGORY_UNITS = {
     "vegetable": ("kg", "t", "carton"),
     "strawberry": ("kg", "t", "punnet", "carton"),

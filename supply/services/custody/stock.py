@@ -110,6 +110,6 @@ def refresh(batch_ids) -> None:
 
 
 def check_whole(unit: str, quantity: Decimal, field: str) -> None:
-    """Refuse a fraction of a counted unit (heads, plants, cartons)."""
+    """Refuse a fraction of a counted unit (heads, plants, cartons); every quantity that comes in passes here."""
     if is_counted(unit) and quantity != quantity.to_integral_value():
         raise Invalid.field(field, N_("This unit is counted in whole pieces."))
