@@ -17,7 +17,7 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
 from supply.schemas.custody import lot_field
-from supply.services.certification.certificates import current_status
+from supply.services.certification.certificates import evaluate
 from supply.services.errors import N_
 
 LISTED_STATUSES = (*CERTIFICATE_STATUSES, CertificateStatus.EXPIRED)
@@ -113,7 +113,7 @@ class CertificateSchema(BaseSchema):
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
     status = fields.String(metadata={"description": f"Stored: {', '.join(CERTIFICATE_STATUSES)}."})
-    current_status = fields.Function(lambda c: current_status(c),
+    current_status = fields.Function(lambda c: evaluate(c),
                                      metadata={"description": "Status today: also `expired` past valid_to."})
     status_from = fields.Date(allow_none=True)
     created_at = LocalDateTime()

@@ -81,7 +81,8 @@ def _labels() -> dict:
         "certificate_status_label": lambda code: str(CERTIFICATE_STATUS_LABELS.get(code, code)),
         "certificate_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
         "subject_label": lambda code: gettext(certificate_kinds.SUBJECT_LABELS.get(code, code)),
-        "current_status": certificate_service.current_status,
+        "certificate_status": certificate_service.evaluate,
+        "dated_statuses": certificate_service.DATED_STATUSES,
         "expires_soon": lambda cert: certificate_service.expires_within(cert, certificate_reads.EXPIRY_WARNING_DAYS),
     }
 

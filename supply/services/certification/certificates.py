@@ -2,8 +2,9 @@
 
 A certificate moves submitted → approved | rejected; approved → suspended → approved (reinstated); approved or
 suspended → revoked. Each step is a `CertificateTransition` (who, when, why, from which date). Expiry is never
-stored: `current_status` derives it from `valid_to`. Compliance certificates are issued by the producer
-(`supply.services.certification.compliance`), not submitted here. Reads live in `supply.services.certification.reads`.
+stored: `evaluate` derives it from `valid_to` by the validity module's rule. Compliance certificates are issued by
+the producer (`supply.services.certification.compliance`), not submitted here. Reads live in
+`supply.services.certification.reads`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from supply.models import Party
 from supply.models import User
 from supply.models.certification import CertificateStatus
 from supply.services.audit.writes import audited
+from supply.services.certification.validity import ended
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
@@ -42,31 +44,33 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, bool, bool]] = {
     "reinstate": ((CertificateStatus.SUSPENDED,), CertificateStatus.APPROVED, False, False),
     "revoke": ((CertificateStatus.APPROVED, CertificateStatus.SUSPENDED), CertificateStatus.REVOKED, True, True),
 }
+# Statuses that take effect from a date (`status_from`), not from the moment they are recorded.
+DATED_STATUSES = tuple(target for _starts, target, _reason, dated in ACTIONS.values() if dated)
 # The field of the submission that names each kind of subject (where a subject error is reported).
 SUBJECT_FIELDS = {"party": "party", "site": "site", "product_site": "product", "batch": "lot"}
 
 
-def current_status(cert: Certificate, today: datetime.date | None = None) -> str:
-    """Return the status on `today`: `expired` once an approved certificate's end has passed.
+def evaluate(cert: Certificate, day: datetime.date | None = None) -> str:
+    """Return a stored certificate's status on `day` (today): its stored status, or `expired` past its end.
 
-    A suspension or revocation dated after `today` has not taken effect yet, so the certificate still
-    counts as approved until then.
+    The rule of `validity.LoadedCertificate.evaluate`, read from the row alone (no transitions): a suspension
+    or revocation dated after `day` has not taken effect, so the certificate still counts as approved; an
+    approved one whose period `ended` is expired; a revoked one stays revoked after its end.
     """
-    today = today or local_today()
+    day = day or local_today()
     status = cert.status
-    if status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED) and cert.status_from \
-            and cert.status_from > today:
+    if status in DATED_STATUSES and cert.status_from and cert.status_from > day:
         status = CertificateStatus.APPROVED
-    if status == CertificateStatus.APPROVED and cert.valid_to is not None and cert.valid_to < today:
+    if status == CertificateStatus.APPROVED and ended(cert.valid_to, day):
         return CertificateStatus.EXPIRED
     return status
 
 
-def expires_within(cert: Certificate, days: int, today: datetime.date | None = None) -> bool:
-    """Tell whether an approved certificate ends within `days` days from `today` (and has not ended yet)."""
-    today = today or local_today()
-    return (current_status(cert, today) == CertificateStatus.APPROVED and cert.valid_to is not None
-            and today <= cert.valid_to <= today + datetime.timedelta(days=days))
+def expires_within(cert: Certificate, days: int, day: datetime.date | None = None) -> bool:
+    """Tell whether an approved certificate ends within `days` days from `day` (today) and has not ended yet."""
+    day = day or local_today()
+    return (evaluate(cert, day) == CertificateStatus.APPROVED and cert.valid_to is not None
+            and cert.valid_to <= day + datetime.timedelta(days=days))
 
 
 def _kind(key: str) -> CertificateKind:

@@ -59,6 +59,11 @@ FALLBACK_CLAIMS = ("green_food", "organic", "geo_indication", "hk_supply_base", 
 Subject = Party | Site | Batch | tuple
 
 
+def ended(valid_to: datetime.date | None, day: datetime.date) -> bool:
+    """Tell whether a certificate's period ended before `day` (no `valid_to`: permanent, never ends)."""
+    return valid_to is not None and day > valid_to
+
+
 def claim_kinds() -> tuple[str, ...]:
     """Return the kinds that are claims about the product (green food, organic, GI ...)."""
     try:
@@ -176,7 +181,7 @@ class LoadedCertificate:
             return NOT_YET_VALID
         if revoked_from is not None and revoked_from <= day:
             return REVOKED
-        if self.valid_to is not None and day > self.valid_to:
+        if ended(self.valid_to, day):
             return EXPIRED
         in_force = [action for when, action in changes if action in ("suspend", "reinstate") and when <= day]
         return SUSPENDED if in_force and in_force[-1] == "suspend" else VALID
