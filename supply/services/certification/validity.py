@@ -31,6 +31,8 @@ from dataclasses import field
 from peewee import JOIN
 from peewee import SQL
 
+from supply.certificate_kinds import CLAIM_KINDS
+from supply.certificate_kinds import kind_name
 from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import fetch
 from supply.db.sqlcache import ids_in
@@ -53,8 +55,6 @@ STATES = (VALID, SUSPENDED, REVOKED, EXPIRED, NOT_YET_VALID)
 IN_PERIOD = (VALID, SUSPENDED, REVOKED)
 # Stored statuses of certificates that were approved at some point.
 SHOWN_STATUSES = (CertificateStatus.APPROVED, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
-# Claim kinds, in case supply.certificate_kinds is not importable (see claim_kinds()).
-FALLBACK_CLAIMS = ("green_food", "organic", "geo_indication", "hk_supply_base", "climate_good")
 
 Subject = Party | Site | Batch | tuple
 
@@ -62,24 +62,6 @@ Subject = Party | Site | Batch | tuple
 def ended(valid_to: datetime.date | None, day: datetime.date) -> bool:
     """Tell whether a certificate's period ended before `day` (no `valid_to`: permanent, never ends)."""
     return valid_to is not None and day > valid_to
-
-
-def claim_kinds() -> tuple[str, ...]:
-    """Return the kinds that are claims about the product (green food, organic, GI ...)."""
-    try:
-        from supply.certificate_kinds import CLAIM_KINDS
-    except ImportError:  # pragma: no cover - the kinds table ships with the certificates module
-        return FALLBACK_CLAIMS
-    return tuple(CLAIM_KINDS)
-
-
-def kind_name(kind: str) -> str:
-    """Return the English name of a kind (an N_ message: translate it where shown), or the key itself."""
-    try:
-        from supply.certificate_kinds import kind_name as name_of
-    except ImportError:  # pragma: no cover
-        return kind
-    return name_of(kind)
 
 
 @dataclass
@@ -113,7 +95,7 @@ class CertificateState:
     @property
     def claim(self) -> bool:
         """Tell whether the certificate's kind is a claim about the product (organic, green food ...)."""
-        return self.kind in claim_kinds()
+        return self.kind in CLAIM_KINDS
 
     @property
     def kind_name(self) -> str:
