@@ -10,6 +10,7 @@ from peewee import TextField
 
 from supply.clock import utcnow
 from supply.db import BaseModel
+from supply.identifiers import PUBLIC_TOKEN_MAX_LENGTH
 from supply.models.fields import QuantityField
 from supply.models.party import Party
 from supply.models.party import Site
@@ -40,7 +41,7 @@ class Batch(BaseModel):
     """
 
     lot_code = CharField(max_length=20, unique=True)
-    public_token = CharField(max_length=32, unique=True)
+    public_token = CharField(max_length=PUBLIC_TOKEN_MAX_LENGTH, unique=True)
     product = ForeignKeyField(Product, backref="batches", on_delete="RESTRICT")
     origin_party = ForeignKeyField(Party, backref="originated", on_delete="RESTRICT")
     origin_site = ForeignKeyField(Site, backref="originated", on_delete="RESTRICT")

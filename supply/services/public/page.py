@@ -7,12 +7,12 @@ credit codes, addresses of people, user names or emails.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
 from supply.clock import to_local
+from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.models.batch import BatchStatus
 from supply.services.certification.claims import BatchCertification
@@ -27,8 +27,6 @@ from supply.services.tracing.history import Named
 from supply.services.tracing.history import events_touching
 from supply.services.tracing.history import party_names
 from supply.services.tracing.trace import trace_from
-
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 
 
 @dataclass
@@ -77,7 +75,7 @@ class PublicView:
 
 def batch_by_token(token: str) -> Batch | None:
     """Return the batch of a well-formed public token, with its product, origin party and site; else None."""
-    if not TOKEN_RE.fullmatch(token):
+    if not is_public_token(token):
         return None
     return (
         with_origin()
