@@ -23,13 +23,12 @@ from supply.services.custody.events import chain_hash
 from supply.services.custody.events import content_hash
 from supply.services.custody.stock import STICKY_STATUSES
 from supply.services.custody.stock import moving_status
-
-THOUSANDTH = Decimal("0.001")
+from supply.units import QUANTITY_STEP
 
 
 def stored(quantity: Decimal) -> Decimal:
     """Return a quantity as the database gives it back (QuantityField: thousandths)."""
-    return Decimal(quantity).quantize(THOUSANDTH)
+    return Decimal(quantity).quantize(QUANTITY_STEP)
 
 
 class Ledger:

@@ -16,8 +16,9 @@ from supply.models import ShipmentLine
 from supply.models import User
 from supply.models.custody import ShipmentStatus
 from supply.services.custody.batches import get_batch
+from supply.units import ZERO_QUANTITY
 
-ZERO = Decimal("0.000")
+ZERO = ZERO_QUANTITY
 
 
 @dataclass
