@@ -37,6 +37,7 @@ from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
+from supply.models.custody import ShipmentStatus
 from supply.services.custody.genealogy import Source
 from supply.services.custody.transformations import BIZ_STEPS
 from supply.services.custody.transformations import OUTPUT_CATEGORIES
@@ -142,8 +143,9 @@ class BulkReplay:
             id=self.ids.take(Shipment), code=code, sender=source.party_id, from_site=source.id, receiver=receiver.id,
             to_site=target.id if target else None, carrier=data.get("carrier", ""),
             vehicle_plate=data.get("vehicle_plate", ""), departed_at=event.event_time,
-            doc_number=data.get("doc_number", ""), set_point=data.get("set_point"), status="in_transit",
-            dispatch_event=event.id, close_event=None, received_at=None, created_by=self.actor.id,
+            doc_number=data.get("doc_number", ""), set_point=data.get("set_point"),
+            status=ShipmentStatus.IN_TRANSIT, dispatch_event=event.id, close_event=None, received_at=None,
+            created_by=self.actor.id,
             created_at=self.ledger.now)
         rows = [{"shipment": shipment["id"], "batch": batch.id, "quantity": quantity, "unit": unit, "received": None,
                  "loss": None, "loss_reason": ""} for batch, _, quantity, unit in lines]
@@ -178,7 +180,8 @@ class BulkReplay:
             data={"shipment": shipment["code"], "from_party": self.catalogue.party_by_id[shipment["sender"]].code,
                   "from_site": self.catalogue.site_by_id[shipment["from_site"]].code, "losses": losses,
                   "temperature": temperatures(data, shipment["departed_at"], self.ledger.now)})
-        shipment.update(status="received", to_site=site.id, received_at=event.event_time, close_event=event.id)
+        shipment.update(status=ShipmentStatus.RECEIVED, to_site=site.id, received_at=event.event_time,
+                        close_event=event.id)
         self.ledger.out[Shipment].append(shipment)
         self.ledger.out[ShipmentLine] += rows
         self.ledger.refresh(row["batch"] for row in rows)

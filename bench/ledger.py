@@ -18,16 +18,17 @@ from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import Holding
+from supply.models.batch import BatchStatus
 from supply.services.custody.events import chain_hash
 from supply.services.custody.events import content_hash
 from supply.services.custody.stock import STICKY_STATUSES
-
-THOUSANDTH = Decimal("0.001")
+from supply.services.custody.stock import moving_status
+from supply.units import QUANTITY_STEP
 
 
 def stored(quantity: Decimal) -> Decimal:
     """Return a quantity as the database gives it back (QuantityField: thousandths)."""
-    return Decimal(quantity).quantize(THOUSANDTH)
+    return Decimal(quantity).quantize(QUANTITY_STEP)
 
 
 class Ledger:
@@ -46,7 +47,7 @@ class Ledger:
 
     def add_batch(self, fields: dict) -> Batch:
         """Create a batch (not yet written) with a fresh id."""
-        batch = Batch(id=self.ids.take(Batch), created_at=self.now, in_transit=Decimal(0), status="active",
+        batch = Batch(id=self.ids.take(Batch), created_at=self.now, in_transit=Decimal(0), status=BatchStatus.ACTIVE,
                       chain_head="", **fields)
         self.batches[batch.lot_code] = batch
         self.by_id[batch.id] = batch
@@ -88,7 +89,7 @@ class Ledger:
             if best is not None:
                 batch.holder, batch.site = best["party"], best["site"]
             if batch.status not in STICKY_STATUSES:
-                batch.status = "active" if hand > 0 else "in_transit" if transit > 0 else "consumed"
+                batch.status = moving_status(hand, transit)
 
     def record_event(self, lines: list[tuple[Batch, str, Decimal | None, str]], data: dict,
                      event_time: datetime.datetime | None = None, **fields) -> Event:

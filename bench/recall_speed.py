@@ -38,6 +38,7 @@ from supply.models import Batch
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
+from supply.models.batch import BatchStatus
 from supply.services.recalls import recalls
 
 META_KEY = "recall_chain"
@@ -141,7 +142,7 @@ def measure_recalls(actor: User, rounds: int = 5) -> dict:
         mock.append(seconds)
         seconds, marked = time_recall(actor, lot)
         real.append(seconds)
-    if Batch.get(Batch.lot_code == lot).status == "recalled":
+    if Batch.get(Batch.lot_code == lot).status == BatchStatus.RECALLED:
         raise RuntimeError("a benchmark recall was not rolled back")
     packs = sum(1 for item in result.scope.lots if item.unit == "carton")
     return {

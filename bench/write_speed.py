@@ -17,6 +17,7 @@ from supply.models import Holding
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
+from supply.models.batch import BatchStatus
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
 from supply.schemas.custody import TransformationSchema
@@ -46,7 +47,7 @@ def pick_stock(count: int) -> list[Stock]:
         .join(Site, on=(Holding.site == Site.id))
         .switch(Holding)
         .join(Party, on=(Holding.party == Party.id))
-        .where(Holding.on_hand >= 3, Party.kind == "operator", Batch.status == "active")
+        .where(Holding.on_hand >= 3, Party.kind == "operator", Batch.status == BatchStatus.ACTIVE)
         .order_by(Holding.id)
         .tuples()
     )

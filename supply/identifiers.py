@@ -1,4 +1,4 @@
-"""Check and normalise the identifiers of the chain: credit codes, GTINs, lot codes, ear tags."""
+"""Check and normalise the identifiers of the chain: credit codes, GTINs, lot codes, ear tags, public tokens."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_RE = re.compile(rf"^[{USCC_CHARS}]{{18}}$")
 
 LOT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# The public token of a QR code: 96 random bits in the URL-safe base64 alphabet (16 characters; DOMAIN.md §4).
+PUBLIC_TOKEN_BYTES = 12
+PUBLIC_TOKEN_MAX_LENGTH = 32
+# A token as a URL may carry it: that alphabet, 8 characters up to the column's width. Anything else names no
+# batch and is refused before a query, by the scan page's fast path and by Flask alike.
+PUBLIC_TOKEN_RE = re.compile(rf"^[A-Za-z0-9_-]{{8,{PUBLIC_TOKEN_MAX_LENGTH}}}$")
 
 
 def uscc_check_char(first17: str) -> str:
@@ -62,4 +69,9 @@ def new_lot_code(prefix: str, day) -> str:
 
 def new_public_token() -> str:
     """Make an unguessable public token for a QR code (96 random bits, URL-safe)."""
-    return secrets.token_urlsafe(12)
+    return secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
+
+
+def is_public_token(value: str) -> bool:
+    """Tell whether a value has the form of a public token (it may still name no batch)."""
+    return bool(PUBLIC_TOKEN_RE.fullmatch(value))

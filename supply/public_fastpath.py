@@ -22,9 +22,9 @@ from werkzeug.wrappers import Request
 
 from supply.i18n import LANG_COOKIE
 from supply.i18n import choose_language
+from supply.identifiers import is_public_token
 from supply.services.public import cache as public_cache
 from supply.services.public import version as public_version
-from supply.services.public.page import TOKEN_RE
 from supply.views.public import kept_response
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class PublicFastPath:
         """Serve a kept scan page, or hand the request to Flask."""
         path = environ.get("PATH_INFO", "")
         if (path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-                and not environ.get("QUERY_STRING") and TOKEN_RE.fullmatch(path[len(PREFIX):])):
+                and not environ.get("QUERY_STRING") and is_public_token(path[len(PREFIX):])):
             try:
                 response = self.answer(environ, path[len(PREFIX):])
             except Exception:  # noqa: BLE001 - Flask answers instead (and shows its error page if it fails too)

@@ -17,6 +17,8 @@ UNITS = {
     "head": ("HEA", True),
 }
 
+COUNTED_UNITS = tuple(unit for unit, (_code, counted) in UNITS.items() if counted)
+
 CATEGORY_UNITS = {
     "vegetable": ("kg", "t", "carton"),
     "strawberry": ("kg", "t", "punnet", "carton"),
@@ -37,7 +39,13 @@ LOT_PREFIXES = {
 }
 
 MAX_QUANTITY = Decimal("100000000")
+# Quantities are exact to the thousandth (a gram of a kilogram); everything below derives from this one number.
 QUANTITY_PLACES = 3
+# The step quantities are rounded to, Decimal("0.001"), and a zero written with the same places, Decimal("0.000").
+QUANTITY_STEP = Decimal(1).scaleb(-QUANTITY_PLACES)
+ZERO_QUANTITY = Decimal(0).scaleb(-QUANTITY_PLACES)
+# Quantities are stored as a whole number of steps (QuantityField): this many per unit.
+QUANTITY_SCALE = 10**QUANTITY_PLACES
 
 
 def unit_fits(category: str, unit: str) -> bool:

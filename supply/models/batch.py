@@ -10,13 +10,26 @@ from peewee import TextField
 
 from supply.clock import utcnow
 from supply.db import BaseModel
+from supply.identifiers import PUBLIC_TOKEN_MAX_LENGTH
 from supply.models.fields import QuantityField
 from supply.models.party import Party
 from supply.models.party import Site
 from supply.models.product import Product
 from supply.models.user import User
 
-BATCH_STATUSES = ("active", "in_transit", "consumed", "on_hold", "recalled")
+
+class BatchStatus:
+    """The statuses a batch is stored with (stored words: renaming one needs a migration)."""
+
+    ACTIVE = "active"
+    IN_TRANSIT = "in_transit"
+    CONSUMED = "consumed"
+    ON_HOLD = "on_hold"
+    RECALLED = "recalled"
+
+
+BATCH_STATUSES = (BatchStatus.ACTIVE, BatchStatus.IN_TRANSIT, BatchStatus.CONSUMED, BatchStatus.ON_HOLD,
+                  BatchStatus.RECALLED)
 
 
 class Batch(BaseModel):
@@ -28,7 +41,7 @@ class Batch(BaseModel):
     """
 
     lot_code = CharField(max_length=20, unique=True)
-    public_token = CharField(max_length=32, unique=True)
+    public_token = CharField(max_length=PUBLIC_TOKEN_MAX_LENGTH, unique=True)
     product = ForeignKeyField(Product, backref="batches", on_delete="RESTRICT")
     origin_party = ForeignKeyField(Party, backref="originated", on_delete="RESTRICT")
     origin_site = ForeignKeyField(Site, backref="originated", on_delete="RESTRICT")
@@ -44,5 +57,5 @@ class Batch(BaseModel):
     site = ForeignKeyField(Site, backref="holding", null=True, on_delete="RESTRICT")
     on_hand = QuantityField()
     in_transit = QuantityField(default=0)
-    status = CharField(max_length=12, default="active", index=True)
+    status = CharField(max_length=12, default=BatchStatus.ACTIVE, index=True)
     chain_head = CharField(max_length=64, default="")

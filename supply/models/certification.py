@@ -21,8 +21,22 @@ from supply.models.product import Product
 from supply.models.user import User
 
 SUBJECT_KINDS = ("party", "site", "product_site", "batch")
-# Stored statuses; "expired" is derived from valid_to and never stored.
-CERTIFICATE_STATUSES = ("submitted", "approved", "rejected", "suspended", "revoked")
+
+
+class CertificateStatus:
+    """The statuses of a certificate (stored words: renaming one needs a migration), and the derived `expired`."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    # Derived from valid_to when read, never stored.
+    EXPIRED = "expired"
+
+
+CERTIFICATE_STATUSES = (CertificateStatus.SUBMITTED, CertificateStatus.APPROVED, CertificateStatus.REJECTED,
+                        CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
 TRANSITIONS = ("submit", "approve", "reject", "suspend", "reinstate", "revoke", "issue", "document")
 COMPLIANCE_BASES = ("quality_control", "own_test", "commissioned_test")
 
@@ -48,7 +62,7 @@ class Certificate(BaseModel):
     scope = TextField(default="")
     valid_from = DateField()
     valid_to = DateField(null=True)
-    status = CharField(max_length=12, default="submitted", index=True)
+    status = CharField(max_length=12, default=CertificateStatus.SUBMITTED, index=True)
     status_from = DateField(null=True)
     basis = CharField(max_length=20, null=True)
     test_result = ForeignKeyField(TestResult, null=True, on_delete="RESTRICT")

@@ -20,7 +20,17 @@ from supply.models.party import Site
 from supply.models.user import User
 
 TRANSFORMATION_KINDS = ("merge", "split", "grade_pack", "repack", "slaughter", "cut", "planting")
-SHIPMENT_STATUSES = ("in_transit", "received", "cancelled")
+
+
+class ShipmentStatus:
+    """The statuses a shipment is stored with (stored words: renaming one needs a migration)."""
+
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+SHIPMENT_STATUSES = (ShipmentStatus.IN_TRANSIT, ShipmentStatus.RECEIVED, ShipmentStatus.CANCELLED)
 
 
 class Holding(BaseModel):
@@ -77,7 +87,7 @@ class Shipment(BaseModel):
     departed_at = DateTimeField(index=True)
     doc_number = CharField(max_length=60, default="")
     set_point = DecimalField(max_digits=5, decimal_places=1, null=True)
-    status = CharField(max_length=12, default="in_transit", index=True)
+    status = CharField(max_length=12, default=ShipmentStatus.IN_TRANSIT, index=True)
     dispatch_event = ForeignKeyField(Event, on_delete="RESTRICT")
     close_event = ForeignKeyField(Event, null=True, on_delete="RESTRICT")
     received_at = DateTimeField(null=True)

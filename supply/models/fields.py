@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from peewee import BigIntegerField
 
-SCALE = 1000
+from supply.units import QUANTITY_SCALE
+from supply.units import QUANTITY_STEP
 
 
 class QuantityField(BigIntegerField):
@@ -20,9 +21,9 @@ class QuantityField(BigIntegerField):
             return None
         if not isinstance(value, Decimal):
             value = Decimal(str(value))
-        return int((value * SCALE).to_integral_value())
+        return int((value * QUANTITY_SCALE).to_integral_value())
 
     def python_value(self, value):
         if value is None:
             return None
-        return (Decimal(int(value)) / SCALE).quantize(Decimal("0.001"))
+        return (Decimal(int(value)) / QUANTITY_SCALE).quantize(QUANTITY_STEP)

@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from supply import certificate_kinds
 from supply.models.certification import CERTIFICATE_STATUSES
+from supply.models.certification import CertificateStatus
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import LocalDateTime
 from supply.schemas.common import PageQuerySchema
@@ -16,10 +17,10 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
 from supply.schemas.custody import lot_field
-from supply.services.certification.certificates import current_status
+from supply.services.certification.certificates import evaluate
 from supply.services.errors import N_
 
-LISTED_STATUSES = (*CERTIFICATE_STATUSES, "expired")
+LISTED_STATUSES = (*CERTIFICATE_STATUSES, CertificateStatus.EXPIRED)
 # Certificates of the service's era: keeps date arithmetic (a default end years later) within the calendar.
 DATE_RANGE = validate.Range(min=datetime.date(1980, 1, 1), max=datetime.date(2099, 12, 31), error=N_("Out of range."))
 
@@ -111,8 +112,8 @@ class CertificateSchema(BaseSchema):
     scope = fields.String()
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
-    status = fields.String(metadata={"description": "Stored: submitted, approved, rejected, suspended, revoked."})
-    current_status = fields.Function(lambda c: current_status(c),
+    status = fields.String(metadata={"description": f"Stored: {', '.join(CERTIFICATE_STATUSES)}."})
+    current_status = fields.Function(lambda c: evaluate(c),
                                      metadata={"description": "Status today: also `expired` past valid_to."})
     status_from = fields.Date(allow_none=True)
     created_at = LocalDateTime()

@@ -19,6 +19,7 @@ from supply.clock import to_local
 from supply.services.errors import N_
 from supply.units import MAX_QUANTITY
 from supply.units import QUANTITY_PLACES
+from supply.units import QUANTITY_STEP
 
 CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,31}$"
 # Control characters other than tab and line breaks (PostgreSQL refuses NUL), and lone UTF-16 surrogates
@@ -108,7 +109,7 @@ class Quantity(fields.Decimal):
             raise ValidationError(N_("Must not be negative.") if self.allow_zero else N_("Must be greater than 0."))
         if result > MAX_QUANTITY:
             raise ValidationError(N_("Must be at most 100,000,000."))
-        if -result.as_tuple().exponent > QUANTITY_PLACES and result != result.quantize(Decimal("0.001")):
+        if -result.as_tuple().exponent > QUANTITY_PLACES and result != result.quantize(QUANTITY_STEP):
             raise ValidationError(N_("At most 3 decimal places."))
         return result
 

@@ -22,6 +22,7 @@ from supply.auth import roles_required
 from supply.errors import flatten_errors
 from supply.locales import translate_errors
 from supply.locales import translate_message
+from supply.models.certification import CertificateStatus
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateFilterSchema
 from supply.schemas.certificates import ReviewSchema
@@ -48,12 +49,12 @@ from supply.views.pages import saved
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 CERTIFICATE_STATUS_LABELS = {
-    "submitted": _l("Awaiting review"),
-    "approved": _l("Approved"),
-    "rejected": _l("Rejected"),
-    "suspended": _l("Suspended"),
-    "revoked": _l("Revoked"),
-    "expired": _l("Expired"),
+    CertificateStatus.SUBMITTED: _l("Awaiting review"),
+    CertificateStatus.APPROVED: _l("Approved"),
+    CertificateStatus.REJECTED: _l("Rejected"),
+    CertificateStatus.SUSPENDED: _l("Suspended"),
+    CertificateStatus.REVOKED: _l("Revoked"),
+    CertificateStatus.EXPIRED: _l("Expired"),
 }
 ACTION_LABELS = {
     "submit": _l("Submitted"),
@@ -81,7 +82,8 @@ def _labels() -> dict:
         "certificate_status_label": lambda code: str(CERTIFICATE_STATUS_LABELS.get(code, code)),
         "certificate_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
         "subject_label": lambda code: gettext(certificate_kinds.SUBJECT_LABELS.get(code, code)),
-        "current_status": certificate_service.current_status,
+        "certificate_status": certificate_service.evaluate,
+        "dated_statuses": certificate_service.DATED_STATUSES,
         "expires_soon": lambda cert: certificate_service.expires_within(cert, certificate_reads.EXPIRY_WARNING_DAYS),
     }
 

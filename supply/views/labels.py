@@ -5,6 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from supply.models.batch import BatchStatus
+from supply.models.certification import CertificateStatus
+from supply.models.custody import ShipmentStatus
+
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "producer": _l("Producer"),
@@ -49,11 +53,11 @@ UNIT_LABELS = {
     "head": _l("head"),
 }
 STATUS_LABELS = {
-    "active": _l("Active"),
-    "in_transit": _l("In transit"),
-    "consumed": _l("Consumed"),
-    "on_hold": _l("On hold"),
-    "recalled": _l("Recalled"),
+    BatchStatus.ACTIVE: _l("Active"),
+    BatchStatus.IN_TRANSIT: _l("In transit"),
+    BatchStatus.CONSUMED: _l("Consumed"),
+    BatchStatus.ON_HOLD: _l("On hold"),
+    BatchStatus.RECALLED: _l("Recalled"),
 }
 
 LABELS = {
@@ -72,8 +76,11 @@ def options(labels: dict) -> list[tuple[str, str]]:
 
 
 def register_labels(app: Flask) -> None:
-    """Expose `role_label(code)` and friends, and the label tables, to templates."""
+    """Expose `role_label(code)` and friends, the label tables and the status constants to templates."""
     for name, table in LABELS.items():
         app.jinja_env.globals[name] = lambda code, _table=table: str(_table.get(code, code))
     app.jinja_env.globals["label_options"] = {name: table for name, table in LABELS.items()}
     app.jinja_env.globals["options"] = options
+    # Templates that branch on a status compare with the same constants as the code.
+    app.jinja_env.globals.update(BatchStatus=BatchStatus, ShipmentStatus=ShipmentStatus,
+                                 CertificateStatus=CertificateStatus)

@@ -24,13 +24,13 @@ from flask_babel import get_translations
 
 from supply.clock import utcnow
 from supply.http_cache import immutable_response
+from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.services.public import cache as public_cache
 from supply.services.public import qr
 from supply.services.public import scan_buffer
 from supply.services.public import scans
 from supply.services.public.area_map import area_map
-from supply.services.public.page import TOKEN_RE
 from supply.services.public.page import batch_by_token
 from supply.services.public.page import public_view
 
@@ -199,7 +199,7 @@ def serve_page(token: str) -> Response:
 @bp.route("/t/<token>")
 def batch_page(token: str):
     """Show the public page of the batch a QR code names."""
-    if not TOKEN_RE.fullmatch(token):
+    if not is_public_token(token):
         return not_found()
     return serve_page(token)
 

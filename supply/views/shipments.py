@@ -17,6 +17,7 @@ from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.locales import translate_errors
+from supply.models.custody import ShipmentStatus
 from supply.schemas.custody import CancelSchema
 from supply.schemas.custody import ReceiveSchema
 from supply.schemas.custody import ShipmentCreateSchema
@@ -48,9 +49,9 @@ from supply.views.rows import rows_wanted
 bp = Blueprint("shipments", __name__, url_prefix="/shipments")
 
 SHIPMENT_STATUS_LABELS = {
-    "in_transit": _l("In transit"),
-    "received": _l("Received"),
-    "cancelled": _l("Cancelled"),
+    ShipmentStatus.IN_TRANSIT: _l("In transit"),
+    ShipmentStatus.RECEIVED: _l("Received"),
+    ShipmentStatus.CANCELLED: _l("Cancelled"),
 }
 
 SHIPMENT_FIELDS = ("from_site", "to_party", "to_site", "carrier", "vehicle_plate", "departed_at", "doc_number",
@@ -109,8 +110,9 @@ def _tabs(args: dict) -> list[tuple[str, str, bool]]:
     """Links to the incoming shipments still to receive, all incoming, all outgoing and both (party kept)."""
     kept = {"party": args["party"]} if args.get("party") else {}
     tabs = []
-    for text, direction, status in ((_l("To receive"), "incoming", "in_transit"), (_l("Incoming"), "incoming", ""),
-                                    (_l("Outgoing"), "outgoing", ""), (_l("All"), "", "")):
+    for text, direction, status in ((_l("To receive"), "incoming", ShipmentStatus.IN_TRANSIT),
+                                    (_l("Incoming"), "incoming", ""), (_l("Outgoing"), "outgoing", ""),
+                                    (_l("All"), "", "")):
         wanted = {key: value for key, value in (("direction", direction), ("status", status)) if value}
         current = args.get("direction", "") == direction and args.get("status", "") == status
         tabs.append((str(text), url_for(".index", **kept, **wanted), current))
@@ -172,8 +174,8 @@ def _detail_page(shipment, cancel_values: dict, cancel_form: FormResult):
         "shipments/detail.html",
         shipment=shipment,
         lines=custody_reads.shipment_lines(shipment),
-        can_receive=shipment.status == "in_transit" and may_receive(shipment),
-        can_cancel=shipment.status == "in_transit" and may_cancel(shipment),
+        can_receive=shipment.status == ShipmentStatus.IN_TRANSIT and may_receive(shipment),
+        can_cancel=shipment.status == ShipmentStatus.IN_TRANSIT and may_cancel(shipment),
         values=cancel_values,
         errors=cancel_form.errors,
         message=cancel_form.message,
@@ -211,7 +213,7 @@ def receive(code: str):
         if form.ok:
             return saved(gettext("Shipment %(code)s received.", code=code), url_for(".detail", code=code))
         values.update(row_values("lines", rows))
-    elif shipment.status != "in_transit":
+    elif shipment.status != ShipmentStatus.IN_TRANSIT:
         return redirect(url_for(".detail", code=code))
     else:
         values = _receive_defaults(shipment, lines)

@@ -281,10 +281,10 @@ def test_no_odd_value_in_any_certificate_body_is_a_500(client, world):
 
 def test_demo_certificates_are_reviewed_as_listed(database_url):
     from supply.demo import loader as demo
-    from supply.services.certification.certificates import current_status
+    from supply.services.certification.certificates import evaluate
 
     demo.seed_demo(demo.generate_passwords())
-    found = {cert.number: (cert.kind, cert.party.code, current_status(cert, datetime.date(2026, 9, 1)))
+    found = {cert.number: (cert.kind, cert.party.code, evaluate(cert, datetime.date(2026, 9, 1)))
              for cert in Certificate.select()}
     assert found["AGI01687"] == ("geo_indication", "COOP-DT-YAK", "approved")
     assert found["LB-15-2405630123A"] == ("green_food", "COOP-HZ-VEG", "approved")

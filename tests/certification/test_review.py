@@ -32,7 +32,7 @@ def test_reinstating_before_a_dated_suspension_takes_effect_cancels_it(app):
     workflow.reinstate_certificate(inspector, cert.id)  # the suspension never took effect
     later = today + datetime.timedelta(days=40)
     cert = workflow.locked_certificate(cert.id)
-    assert workflow.current_status(cert, later) == "approved"
+    assert workflow.evaluate(cert, later) == "approved"
     [state] = certificates_valid_at(holder.party, later)
     assert state.state == "valid" and state.suspended_from is None
     # Suspended again, from next week: in force from then on, whatever the first suspension's date was.
@@ -42,7 +42,7 @@ def test_reinstating_before_a_dated_suspension_takes_effect_cancels_it(app):
         [state] = certificates_valid_at(holder.party, day)
         assert state.state == expected, day
     assert state.suspended_from == next_week
-    assert workflow.current_status(workflow.locked_certificate(cert.id), later) == "suspended"
+    assert workflow.evaluate(workflow.locked_certificate(cert.id), later) == "suspended"
 
 
 def png() -> bytes:

@@ -84,6 +84,20 @@ def test_a_revocation_stored_without_a_transition_counts_from_status_from():
     assert states(party, D(2026, 3, 1)) == {"ORG-R2": "revoked"}
 
 
+def test_the_register_and_the_scan_page_agree_on_expiry_and_on_a_dated_revocation():
+    from supply.services.certification.certificates import evaluate
+
+    party = make_party()
+    ending = certify(party=party, number="ORG-END")
+    revoked = certify(party=party, number="ORG-REV", status="revoked", status_from=D(2026, 9, 1),
+                      changes=[("revoke", D(2026, 9, 1))])
+    state_of_status = {"approved": "valid", "expired": "expired", "revoked": "revoked"}
+    for day in (D(2026, 8, 31), D(2026, 9, 1), D(2026, 12, 31), D(2027, 1, 1)):
+        shown = states(party, day)
+        assert {cert.number: state_of_status[evaluate(cert, day)] for cert in (ending, revoked)} == shown, day
+    assert states(party, D(2027, 1, 1)) == {"ORG-END": "expired", "ORG-REV": "revoked"}
+
+
 def test_submitted_and_rejected_certificates_are_never_shown():
     party = make_party()
     certify(party=party, number="ORG-SUB", status="submitted")

@@ -12,6 +12,8 @@ from supply.models import Holding
 from supply.models import Shipment
 from tests.builders.custody import shipping_world
 from tests.builders.factories import auth_header
+from tests.builders.factories import make_batch
+from tests.builders.factories import make_product
 from tests.builders.factories import make_user
 
 world = pytest.fixture(name="world")(shipping_world)
@@ -99,6 +101,17 @@ def test_bad_lines_change_nothing(client, world, line, field, status):
     assert response.status_code == status and field in response.json["errors"]
     assert Shipment.select().count() == 0
     assert Batch.get_by_id(world["batch"].id).on_hand == Decimal("500")
+
+
+def test_a_fraction_of_a_counted_unit_is_refused_alike_when_registered_and_when_shipped(client, world):
+    cartons = make_product(unit="carton")
+    registered = client.post("/api/v1/batches", headers=world["coop_h"], json={
+        "site": world["site"].code, "product": cartons.code, "quantity": "2.5", "produced_on": "2026-08-01"})
+    world["batch"] = make_batch(site=world["site"], product=cartons, quantity=10)
+    shipped = _ship(client, world, quantity="2.5")
+    assert (registered.status_code, shipped.status_code) == (422, 422)
+    assert registered.json["errors"] == {"quantity": ["This unit is counted in whole pieces."]}
+    assert shipped.json["errors"] == {"lines.0.quantity": ["This unit is counted in whole pieces."]}
 
 
 def test_shipping_from_another_partys_site_is_forbidden(client, world):

@@ -1,4 +1,4 @@
-"""The identifiers of the chain: credit codes, GTINs, lot codes and ear tags."""
+"""The identifiers of the chain: credit codes, GTINs, lot codes, ear tags and public tokens."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from supply.identifiers import USCC_CHARS
 from supply.identifiers import gtin_check_digit
+from supply.identifiers import is_public_token
 from supply.identifiers import is_valid_ear_tag
 from supply.identifiers import is_valid_lot_code
 from supply.identifiers import is_valid_uscc
@@ -100,6 +101,11 @@ def test_public_tokens_carry_at_least_64_random_bits():
     for token in tokens:
         assert len(token) * 6 >= 64
         assert set(token) <= set(string.ascii_letters + string.digits + "-_")
+
+
+def test_every_new_public_token_has_the_form_the_pages_accept():
+    assert all(is_public_token(new_public_token()) for _ in range(100))
+    assert not any(is_public_token(value) for value in ("Ab9-_xY", "Ab9-_xY0" * 4 + "z", "Ab9-_xY.", "Ab9 _xY0"))
 
 
 @pytest.mark.parametrize("tag", ["263012100000001", "163012112345678", "111010100000000", "882999999999999"])

@@ -157,6 +157,18 @@ def test_everything_else_goes_to_flask(app, warm, path, method, headers, query):
         call(fast, path.format(page=warm), method, headers, query)
 
 
+@pytest.mark.parametrize(("good", "bad"), [("Ab9-_xY0", "Ab9-_xY"), ("Ab9-_" * 6 + "xY", "Ab9-_" * 6 + "x.")])
+def test_the_fast_path_and_flask_accept_and_refuse_the_same_tokens(app, client, good, bad):
+    batch = make_batch()
+    Batch.update(public_token=good).where(Batch.id == batch.id).execute()
+    assert client.get(f"/t/{good}").status_code == 200  # Flask renders the page and keeps it
+    assert call(PublicFastPath(app, refusing), f"/t/{good}")[0] == "200 OK"
+    Batch.update(public_token=bad).where(Batch.id == batch.id).execute()
+    assert client.get(f"/t/{bad}").status_code == 404  # a batch holds it, but it is not a token
+    with pytest.raises(AssertionError, match="reached Flask"):
+        call(PublicFastPath(app, refusing), f"/t/{bad}")
+
+
 def test_an_old_page_or_a_changed_version_goes_to_flask(app, warm, monkeypatch):
     fast = PublicFastPath(app, refusing)
     assert call(fast, warm)[0] == "200 OK"

@@ -2,8 +2,9 @@
 
 A certificate moves submitted → approved | rejected; approved → suspended → approved (reinstated); approved or
 suspended → revoked. Each step is a `CertificateTransition` (who, when, why, from which date). Expiry is never
-stored: `current_status` derives it from `valid_to`. Compliance certificates are issued by the producer
-(`supply.services.certification.compliance`), not submitted here. Reads live in `supply.services.certification.reads`.
+stored: `evaluate` derives it from `valid_to` by the validity module's rule. Compliance certificates are issued by
+the producer (`supply.services.certification.compliance`), not submitted here. Reads live in
+`supply.services.certification.reads`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from supply.models import Certificate
 from supply.models import CertificateTransition
 from supply.models import Party
 from supply.models import User
+from supply.models.certification import CertificateStatus
 from supply.services.audit.writes import audited
+from supply.services.certification.validity import ended
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
@@ -35,36 +38,39 @@ from supply.services.masterdata.lookup import site_by_code
 
 # action: (statuses it may start from, status it leads to, whether it needs a reason, whether it takes a date)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, bool, bool]] = {
-    "approve": (("submitted",), "approved", False, False),
-    "reject": (("submitted",), "rejected", True, False),
-    "suspend": (("approved",), "suspended", True, True),
-    "reinstate": (("suspended",), "approved", False, False),
-    "revoke": (("approved", "suspended"), "revoked", True, True),
+    "approve": ((CertificateStatus.SUBMITTED,), CertificateStatus.APPROVED, False, False),
+    "reject": ((CertificateStatus.SUBMITTED,), CertificateStatus.REJECTED, True, False),
+    "suspend": ((CertificateStatus.APPROVED,), CertificateStatus.SUSPENDED, True, True),
+    "reinstate": ((CertificateStatus.SUSPENDED,), CertificateStatus.APPROVED, False, False),
+    "revoke": ((CertificateStatus.APPROVED, CertificateStatus.SUSPENDED), CertificateStatus.REVOKED, True, True),
 }
+# Statuses that take effect from a date (`status_from`), not from the moment they are recorded.
+DATED_STATUSES = tuple(target for _starts, target, _reason, dated in ACTIONS.values() if dated)
 # The field of the submission that names each kind of subject (where a subject error is reported).
 SUBJECT_FIELDS = {"party": "party", "site": "site", "product_site": "product", "batch": "lot"}
 
 
-def current_status(cert: Certificate, today: datetime.date | None = None) -> str:
-    """Return the status on `today`: `expired` once an approved certificate's end has passed.
+def evaluate(cert: Certificate, day: datetime.date | None = None) -> str:
+    """Return a stored certificate's status on `day` (today): its stored status, or `expired` past its end.
 
-    A suspension or revocation dated after `today` has not taken effect yet, so the certificate still
-    counts as approved until then.
+    The rule of `validity.LoadedCertificate.evaluate`, read from the row alone (no transitions): a suspension
+    or revocation dated after `day` has not taken effect, so the certificate still counts as approved; an
+    approved one whose period `ended` is expired; a revoked one stays revoked after its end.
     """
-    today = today or local_today()
+    day = day or local_today()
     status = cert.status
-    if status in ("suspended", "revoked") and cert.status_from and cert.status_from > today:
-        status = "approved"
-    if status == "approved" and cert.valid_to is not None and cert.valid_to < today:
-        return "expired"
+    if status in DATED_STATUSES and cert.status_from and cert.status_from > day:
+        status = CertificateStatus.APPROVED
+    if status == CertificateStatus.APPROVED and ended(cert.valid_to, day):
+        return CertificateStatus.EXPIRED
     return status
 
 
-def expires_within(cert: Certificate, days: int, today: datetime.date | None = None) -> bool:
-    """Tell whether an approved certificate ends within `days` days from `today` (and has not ended yet)."""
-    today = today or local_today()
-    return (current_status(cert, today) == "approved" and cert.valid_to is not None
-            and today <= cert.valid_to <= today + datetime.timedelta(days=days))
+def expires_within(cert: Certificate, days: int, day: datetime.date | None = None) -> bool:
+    """Tell whether an approved certificate ends within `days` days from `day` (today) and has not ended yet."""
+    day = day or local_today()
+    return (evaluate(cert, day) == CertificateStatus.APPROVED and cert.valid_to is not None
+            and cert.valid_to <= day + datetime.timedelta(days=days))
 
 
 def _kind(key: str) -> CertificateKind:
@@ -164,14 +170,14 @@ def submit_certificate(actor: User, data: dict) -> Certificate:
             with db.atomic():
                 cert = Certificate.create(
                     kind=kind.key, number=number, issuer=issuer, scope=data.get("scope", ""),
-                    valid_from=data["valid_from"], valid_to=valid_to, status="submitted", submitted_by=actor,
-                    **subject,
+                    valid_from=data["valid_from"], valid_to=valid_to, status=CertificateStatus.SUBMITTED,
+                    submitted_by=actor, **subject,
                 )
         except IntegrityError as exc:
             raise Conflict.field("number", N_("This issuer's certificate with this number is already registered.")) \
                 from exc
-        CertificateTransition.create(certificate=cert, action="submit", from_status=None, to_status="submitted",
-                                     actor=actor, reason=data.get("note", ""))
+        CertificateTransition.create(certificate=cert, action="submit", from_status=None,
+                                     to_status=CertificateStatus.SUBMITTED, actor=actor, reason=data.get("note", ""))
         return cert
 
 

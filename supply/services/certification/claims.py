@@ -24,6 +24,8 @@ from dataclasses import field
 from peewee import SQL
 from peewee import Case
 
+from supply.certificate_kinds import CLAIM_KINDS
+from supply.certificate_kinds import kind_name
 from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import fetch
 from supply.db.sqlcache import ids_in
@@ -36,8 +38,6 @@ from supply.services.certification.validity import VALID
 from supply.services.certification.validity import CertificateState
 from supply.services.certification.validity import LoadedCertificate
 from supply.services.certification.validity import batch_keys
-from supply.services.certification.validity import claim_kinds
-from supply.services.certification.validity import kind_name
 from supply.services.certification.validity import load_certificates
 
 # Link codes of the walk: 0 a start lot, 1 a source or planting (claims stop), 2 a transformation, 3 a slaughter.
@@ -238,7 +238,7 @@ class _Judge:
         """Return the claims a lot carries and those only some of its inputs carried."""
         inputs = sorted(self.lots[lot_id].inputs(), key=lambda parent: self.lots[parent].lot)
         claims = []
-        for kind in claim_kinds():
+        for kind in CLAIM_KINDS:
             with_claim = [self.lots[p].lot for p in inputs if self.carries(p, kind)]
             carried = self.carries(lot_id, kind)
             if carried or with_claim:

@@ -23,6 +23,7 @@ from supply.models import Holding
 from supply.models import Party
 from supply.models import TestResult
 from supply.models import User
+from supply.models.certification import CertificateStatus
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.batches import get_batch
@@ -90,11 +91,11 @@ def create_certificate(actor: User, batch: Batch, party: Party, basis: str, quan
     certificate = Certificate.create(
         kind=KIND, number=new_number(batch), subject_kind="batch", party=party, issuer=party, batch=batch,
         product=batch.product_id, site=batch.site_id, scope=batch.product.name, valid_from=today, valid_to=None,
-        status="approved", basis=basis, test_result=test, quantity=quantity, unit=batch.unit,
+        status=CertificateStatus.APPROVED, basis=basis, test_result=test, quantity=quantity, unit=batch.unit,
         sources=sources or [], submitted_by=actor, updated_at=utcnow(),
     )
-    CertificateTransition.create(certificate=certificate, action="issue", from_status=None, to_status="approved",
-                                 effective_on=today, actor=actor)
+    CertificateTransition.create(certificate=certificate, action="issue", from_status=None,
+                                 to_status=CertificateStatus.APPROVED, effective_on=today, actor=actor)
     return certificate
 
 
@@ -125,7 +126,8 @@ def certificates_of(batch_ids: list[int]):
     return (
         Certificate.select(Certificate, Party)
         .join(Party, on=(Certificate.party == Party.id))
-        .where(Certificate.kind == KIND, Certificate.batch.in_(batch_ids), Certificate.status == "approved")
+        .where(Certificate.kind == KIND, Certificate.batch.in_(batch_ids),
+               Certificate.status == CertificateStatus.APPROVED)
         .order_by(Certificate.created_at, Certificate.id)
     )
 

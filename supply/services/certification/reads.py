@@ -18,6 +18,7 @@ from supply.models import Party
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
+from supply.models.certification import CertificateStatus
 from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
@@ -68,10 +69,10 @@ def documents(cert: Certificate) -> list[CertificateDocument]:
 def _filtered(query: Query, filters: dict, today: datetime.date) -> Query:
     """Narrow a certificate query by status (including the derived `expired`), kind, party, issuer and expiry."""
     status = filters.get("status")
-    if status == "expired":
-        query = query.where(Certificate.status == "approved", Certificate.valid_to < today)
-    elif status == "approved":
-        query = query.where(Certificate.status == "approved",
+    if status == CertificateStatus.EXPIRED:
+        query = query.where(Certificate.status == CertificateStatus.APPROVED, Certificate.valid_to < today)
+    elif status == CertificateStatus.APPROVED:
+        query = query.where(Certificate.status == CertificateStatus.APPROVED,
                             Certificate.valid_to.is_null() | (Certificate.valid_to >= today))
     elif status:
         query = query.where(Certificate.status == status)
@@ -83,7 +84,7 @@ def _filtered(query: Query, filters: dict, today: datetime.date) -> Query:
         query = query.where(Certificate.issuer == party_by_code(filters["issuer"], field="issuer"))
     days = filters.get("expiring_within")
     if days is not None:
-        query = query.where(Certificate.status == "approved", Certificate.valid_to >= today,
+        query = query.where(Certificate.status == CertificateStatus.APPROVED, Certificate.valid_to >= today,
                             Certificate.valid_to <= today + datetime.timedelta(days=days))
     return query
 
@@ -92,7 +93,7 @@ def review_queue(actor: User, filters: dict, today: datetime.date | None = None)
     """Return the inspector's queue: submitted certificates first, oldest first, then the rest by filter."""
     permissions.require_inspector(actor)
     today = today or local_today()
-    waiting_first = Case(None, ((Certificate.status == "submitted", 0),), 1)
+    waiting_first = Case(None, ((Certificate.status == CertificateStatus.SUBMITTED, 0),), 1)
     return (_filtered(with_subjects(), filters, today)
             .order_by(waiting_first, Certificate.created_at, Certificate.id))
 

@@ -31,6 +31,8 @@ from dataclasses import field
 from peewee import JOIN
 from peewee import SQL
 
+from supply.certificate_kinds import CLAIM_KINDS
+from supply.certificate_kinds import kind_name
 from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import fetch
 from supply.db.sqlcache import ids_in
@@ -40,6 +42,7 @@ from supply.models import CertificateTransition
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
+from supply.models.certification import CertificateStatus
 from supply.services.tracing.history import Named
 
 VALID = "valid"
@@ -51,29 +54,14 @@ STATES = (VALID, SUSPENDED, REVOKED, EXPIRED, NOT_YET_VALID)
 # States in which the certificate's period covers the date (expired and not yet valid ones did not cover it).
 IN_PERIOD = (VALID, SUSPENDED, REVOKED)
 # Stored statuses of certificates that were approved at some point.
-SHOWN_STATUSES = ("approved", "suspended", "revoked")
-# Claim kinds, in case supply.certificate_kinds is not importable (see claim_kinds()).
-FALLBACK_CLAIMS = ("green_food", "organic", "geo_indication", "hk_supply_base", "climate_good")
+SHOWN_STATUSES = (CertificateStatus.APPROVED, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
 
 Subject = Party | Site | Batch | tuple
 
 
-def claim_kinds() -> tuple[str, ...]:
-    """Return the kinds that are claims about the product (green food, organic, GI ...)."""
-    try:
-        from supply.certificate_kinds import CLAIM_KINDS
-    except ImportError:  # pragma: no cover - the kinds table ships with the certificates module
-        return FALLBACK_CLAIMS
-    return tuple(CLAIM_KINDS)
-
-
-def kind_name(kind: str) -> str:
-    """Return the English name of a kind (an N_ message: translate it where shown), or the key itself."""
-    try:
-        from supply.certificate_kinds import kind_name as name_of
-    except ImportError:  # pragma: no cover
-        return kind
-    return name_of(kind)
+def ended(valid_to: datetime.date | None, day: datetime.date) -> bool:
+    """Tell whether a certificate's period ended before `day` (no `valid_to`: permanent, never ends)."""
+    return valid_to is not None and day > valid_to
 
 
 @dataclass
@@ -107,7 +95,7 @@ class CertificateState:
     @property
     def claim(self) -> bool:
         """Tell whether the certificate's kind is a claim about the product (organic, green food ...)."""
-        return self.kind in claim_kinds()
+        return self.kind in CLAIM_KINDS
 
     @property
     def kind_name(self) -> str:
@@ -148,9 +136,9 @@ class LoadedCertificate:
         """Return (effective date, suspend|reinstate|revoke) in the order recorded, the stored status filled in."""
         changes = list(self.changes)
         done = {action for _, action in changes}
-        if self.status == "revoked" and "revoke" not in done:
+        if self.status == CertificateStatus.REVOKED and "revoke" not in done:
             changes.append((self.status_from or self.valid_from, "revoke"))
-        if self.status == "suspended" and "suspend" not in done:
+        if self.status == CertificateStatus.SUSPENDED and "suspend" not in done:
             changes.append((self.status_from or self.valid_from, "suspend"))
         return changes
 
@@ -175,7 +163,7 @@ class LoadedCertificate:
             return NOT_YET_VALID
         if revoked_from is not None and revoked_from <= day:
             return REVOKED
-        if self.valid_to is not None and day > self.valid_to:
+        if ended(self.valid_to, day):
             return EXPIRED
         in_force = [action for when, action in changes if action in ("suspend", "reinstate") and when <= day]
         return SUSPENDED if in_force and in_force[-1] == "suspend" else VALID

@@ -31,7 +31,6 @@ from supply.services.errors import NotFound
 from supply.services.masterdata.lookup import product_by_code
 from supply.services.masterdata.lookup import site_by_code
 from supply.units import LOT_PREFIXES
-from supply.units import is_counted
 from supply.units import unit_fits
 
 LOT_CODE_ATTEMPTS = 5
@@ -42,8 +41,7 @@ def check_quantity_and_tag(product: Product, data: dict) -> None:
     unit = data["unit"]
     if not unit_fits(product.category, unit):
         raise Invalid.field("unit", N_("This unit does not fit the product category."))
-    if is_counted(unit) and data["quantity"] != data["quantity"].to_integral_value():
-        raise Invalid.field("quantity", N_("This unit is counted in whole pieces."))
+    stock.check_whole(unit, data["quantity"], "quantity")
     if product.category == "live_yak":
         if not data.get("ear_tag"):
             raise Invalid.field("ear_tag", N_("A live yak needs its 15-digit ear tag."))

@@ -28,6 +28,7 @@ from supply.models import Holding
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
+from supply.models.batch import BatchStatus
 from supply.services.custody.events import chain_hash
 from supply.services.custody.events import content_hash
 from supply.services.errors import N_
@@ -129,7 +130,7 @@ def _batch_row(actor: User, item: NewBatch, event: Commissioning, now: datetime.
     data, site = item.data, item.site
     return (item.lot_code, new_public_token(), item.product.id, site.party_id, site.id, data["quantity"],
             data["unit"], data["produced_on"], data["field_name"], data["ear_tag"], data["notes"], actor.id, now,
-            site.party_id, site.id, data["quantity"], 0, "active", event.chain_hash)
+            site.party_id, site.id, data["quantity"], 0, BatchStatus.ACTIVE, event.chain_hash)
 
 
 def _write_chunk(actor: User, chunk: list[NewBatch]) -> None:

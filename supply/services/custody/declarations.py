@@ -17,6 +17,7 @@ from supply.models import Planting
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import User
+from supply.models.custody import ShipmentStatus
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.events import Line
@@ -110,11 +111,11 @@ def _shipment_of(event: Event) -> Shipment:
 
 def _undo_shipping(event: Event, lines: list, batches: dict) -> None:
     shipment = _shipment_of(event)
-    if shipment.status != "in_transit":
+    if shipment.status != ShipmentStatus.IN_TRANSIT:
         raise Conflict(N_("Only a shipment still in transit can be declared in error."))
     for line in shipment.lines:
         stock.put(batches[line.batch_id], shipment.sender, shipment.from_site, line.quantity)
-    Shipment.update(status="cancelled").where(Shipment.id == shipment.id).execute()
+    Shipment.update(status=ShipmentStatus.CANCELLED).where(Shipment.id == shipment.id).execute()
 
 
 def _undo_receiving(event: Event, lines: list, batches: dict) -> None:
@@ -124,7 +125,7 @@ def _undo_receiving(event: Event, lines: list, batches: dict) -> None:
         if line.quantity:
             stock.take(batches[line.batch_id], shipment.receiver, event.site, line.quantity)
     ShipmentLine.update(received=None, loss=None, loss_reason="").where(ShipmentLine.shipment == shipment.id).execute()
-    Shipment.update(status="in_transit", received_at=None, close_event=None).where(
+    Shipment.update(status=ShipmentStatus.IN_TRANSIT, received_at=None, close_event=None).where(
         Shipment.id == shipment.id).execute()
 
 

@@ -17,6 +17,7 @@ from supply.models import EventBatch
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
+from supply.units import QUANTITY_STEP
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Line:
 
 
 def _quantity_text(value: Decimal | None) -> str | None:
-    return None if value is None else format(Decimal(value).quantize(Decimal("0.001")), "f")
+    return None if value is None else format(Decimal(value).quantize(QUANTITY_STEP), "f")
 
 
 def canonical_content(event: Event, lines: list[tuple[str, str, Decimal | None, str]]) -> bytes:

@@ -13,8 +13,10 @@ from supply.models import HoldBatch
 from supply.models import Recall
 from supply.models import RecallLot
 from supply.models import User
+from supply.models.batch import BatchStatus
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
+from supply.services.custody.stock import STICKY_STATUSES
 
 
 def carry_over(actor: User | None, batch: Batch, parent_ids: list[int]) -> None:
@@ -22,7 +24,7 @@ def carry_over(actor: User | None, batch: Batch, parent_ids: list[int]) -> None:
     if not parent_ids:
         return
     parents = list(Batch.select(Batch.id, Batch.status).where(Batch.id.in_(parent_ids)))
-    if not any(parent.status in ("on_hold", "recalled") for parent in parents):
+    if not any(parent.status in STICKY_STATUSES for parent in parents):
         return
     hold_ids = sorted({row.hold_id for row in HoldBatch.select(HoldBatch.hold).join(Hold)
                        .where(HoldBatch.batch.in_(parent_ids), Hold.released_at.is_null())})
@@ -36,8 +38,8 @@ def carry_over(actor: User | None, batch: Batch, parent_ids: list[int]) -> None:
     for recall_id, depth in sorted(depths.items()):
         RecallLot.create(recall=recall_id, batch=batch.id, relation="downstream", depth=depth,
                          quantity=batch.quantity, unit=batch.unit)
-    recalled = bool(depths) or any(parent.status == "recalled" for parent in parents)
-    status = "recalled" if recalled else "on_hold" if hold_ids else None
+    recalled = bool(depths) or any(parent.status == BatchStatus.RECALLED for parent in parents)
+    status = BatchStatus.RECALLED if recalled else BatchStatus.ON_HOLD if hold_ids else None
     if status is None:
         return
     Batch.update(status=status).where(Batch.id == batch.id).execute()

@@ -16,6 +16,7 @@ from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
+from supply.models.custody import ShipmentStatus
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.events import Line
@@ -117,9 +118,9 @@ def get_shipment(actor: User, code: str, lock: bool = False) -> Shipment:
 
 
 def _require_open(shipment: Shipment) -> None:
-    if shipment.status == "received":
+    if shipment.status == ShipmentStatus.RECEIVED:
         raise Conflict(N_("This shipment has been received already."))
-    if shipment.status == "cancelled":
+    if shipment.status == ShipmentStatus.CANCELLED:
         raise Conflict(N_("This shipment has been cancelled."))
 
 
@@ -164,8 +165,8 @@ def receive_shipment(actor: User, code: str, data: dict) -> Shipment:
                   "from_site": shipment.from_site.code, "losses": losses,
                   "temperature": _temperatures(data, shipment)},
         )
-        Shipment.update(status="received", to_site=site, received_at=event.event_time, close_event=event).where(
-            Shipment.id == shipment.id).execute()
+        Shipment.update(status=ShipmentStatus.RECEIVED, to_site=site, received_at=event.event_time,
+                        close_event=event).where(Shipment.id == shipment.id).execute()
         stock.refresh(batches)
         return Shipment.get_by_id(shipment.id)
 
@@ -197,7 +198,7 @@ def cancel_shipment(actor: User, code: str, reason: str = "") -> Shipment:
             lines=[Line(batches[line.batch_id], "object", line.quantity, line.unit) for line in lines],
             doc_type="desadv", doc_number=shipment.doc_number, data={"shipment": shipment.code, "reason": reason},
         )
-        Shipment.update(status="cancelled", close_event=event).where(Shipment.id == shipment.id).execute()
+        Shipment.update(status=ShipmentStatus.CANCELLED, close_event=event).where(Shipment.id == shipment.id).execute()
         stock.refresh(batches)
         return Shipment.get_by_id(shipment.id)
 

@@ -16,13 +16,15 @@ from supply.models import Party
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
+from supply.models.batch import BatchStatus
+from supply.models.custody import ShipmentStatus
 from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.units import is_counted
 
 # Statuses an inspector sets; quantities moving do not change them.
-STICKY_STATUSES = ("on_hold", "recalled")
+STICKY_STATUSES = (BatchStatus.ON_HOLD, BatchStatus.RECALLED)
 
 
 def lock_batches(batch_ids) -> dict[int, Batch]:
@@ -70,6 +72,13 @@ def put(batch: Batch, party: Party, site: Site, quantity: Decimal) -> None:
         Holding.create(batch=batch.id, party=party.id, site=site.id, on_hand=quantity)
 
 
+def moving_status(on_hand: Decimal, in_transit: Decimal) -> str:
+    """Return the status quantities give a batch that is neither held nor recalled: active, in transit or consumed."""
+    if on_hand > 0:
+        return BatchStatus.ACTIVE
+    return BatchStatus.IN_TRANSIT if in_transit > 0 else BatchStatus.CONSUMED
+
+
 def refresh(batch_ids) -> None:
     """Recompute each batch's on hand, in transit, holder, site and status from holdings and open shipments."""
     ids = sorted(set(batch_ids))
@@ -80,7 +89,7 @@ def refresh(batch_ids) -> None:
     in_transit = dict(
         ShipmentLine.select(ShipmentLine.batch, fn.SUM(ShipmentLine.quantity))
         .join(Shipment)
-        .where(ShipmentLine.batch.in_(ids), Shipment.status == "in_transit")
+        .where(ShipmentLine.batch.in_(ids), Shipment.status == ShipmentStatus.IN_TRANSIT)
         .group_by(ShipmentLine.batch).tuples()
     )
     main_holding = {}
@@ -96,11 +105,11 @@ def refresh(batch_ids) -> None:
         if holding is not None:
             changes.update(holder=holding.party_id, site=holding.site_id)
         if batch.status not in STICKY_STATUSES:
-            changes["status"] = "active" if hand > 0 else "in_transit" if transit > 0 else "consumed"
+            changes["status"] = moving_status(hand, transit)
         Batch.update(**changes).where(Batch.id == batch.id).execute()
 
 
 def check_whole(unit: str, quantity: Decimal, field: str) -> None:
-    """Refuse a fraction of a counted unit (heads, plants, cartons)."""
+    """Refuse a fraction of a counted unit (heads, plants, cartons); every quantity that comes in passes here."""
     if is_counted(unit) and quantity != quantity.to_integral_value():
         raise Invalid.field(field, N_("This unit is counted in whole pieces."))

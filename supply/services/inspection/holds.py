@@ -13,6 +13,7 @@ from supply.models import Hold
 from supply.models import HoldBatch
 from supply.models import TestResult
 from supply.models import User
+from supply.models.batch import BatchStatus
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.batches import get_batch
@@ -57,7 +58,7 @@ def place_hold(actor: User, batch: Batch, reason: str, test_result: TestResult |
         locked.update(stock.lock_batches(more))
     hold = Hold.create(batch=batch, test_result=test_result, reason=reason, opened_by=actor)
     HoldBatch.insert_many([{"hold": hold.id, "batch": batch_id} for batch_id in ids]).execute()
-    Batch.update(status="on_hold").where(Batch.id.in_(ids), Batch.status != "recalled").execute()
+    Batch.update(status=BatchStatus.ON_HOLD).where(Batch.id.in_(ids), Batch.status != BatchStatus.RECALLED).execute()
     record_event(
         event_type="ObjectEvent", action="OBSERVE", biz_step="holding", disposition="non_sellable_other",
         party=_event_party(actor, batch), recorded_by=actor,
@@ -115,10 +116,10 @@ def release_hold(actor: User, hold_id: int, reason: str) -> Hold:
         (Hold.update(released_by=actor, released_at=utcnow(), release_reason=reason)
          .where(Hold.id == hold.id).execute())
         covered = still_held(ids, hold.id)
-        freed = [i for i in ids if i not in covered and locked[i].status == "on_hold"]
+        freed = [i for i in ids if i not in covered and locked[i].status == BatchStatus.ON_HOLD]
         if freed:
             # "active" is not sticky, so refresh derives the real status (active, in transit or consumed).
-            Batch.update(status="active").where(Batch.id.in_(freed)).execute()
+            Batch.update(status=BatchStatus.ACTIVE).where(Batch.id.in_(freed)).execute()
             stock.refresh(freed)
             record_event(
                 event_type="ObjectEvent", action="OBSERVE", biz_step="holding", disposition="active",

@@ -56,6 +56,7 @@ from supply.db import is_sqlite
 from supply.models import AuditEntry
 from supply.models import Batch
 from supply.models import Scan
+from supply.models.batch import BatchStatus
 from supply.services.public.scan_section import ScanSection
 from supply.services.public.scan_section import split
 
@@ -140,8 +141,8 @@ def _probe_sql(upstream: bool) -> str:
     if upstream:
         lots = f"u.lot_code IN (SELECT value FROM json_each({p}))" if is_sqlite() else \
             f"u.lot_code = ANY(CAST({p} AS TEXT[]))"
-        count = f"(SELECT COALESCE(SUM(CASE WHEN u.status = 'recalled' THEN 1 ELSE 0 END), 0) FROM {batch} u " \
-                f"WHERE {lots})"
+        count = f"(SELECT COALESCE(SUM(CASE WHEN u.status = '{BatchStatus.RECALLED}' THEN 1 ELSE 0 END), 0) " \
+                f"FROM {batch} u WHERE {lots})"
         recalled = f"{count}, {count}"
     return (
         f"SELECT b.id, b.status, b.chain_head, b.unit, b.quantity, "

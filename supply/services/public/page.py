@@ -7,13 +7,14 @@ credit codes, addresses of people, user names or emails.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
 from supply.clock import to_local
+from supply.identifiers import is_public_token
 from supply.models import Batch
+from supply.models.batch import BatchStatus
 from supply.services.certification.claims import BatchCertification
 from supply.services.certification.claims import batch_certification
 from supply.services.certification.lot_tests import TestReport
@@ -26,8 +27,6 @@ from supply.services.tracing.history import Named
 from supply.services.tracing.history import events_touching
 from supply.services.tracing.history import party_names
 from supply.services.tracing.trace import trace_from
-
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 
 
 @dataclass
@@ -76,7 +75,7 @@ class PublicView:
 
 def batch_by_token(token: str) -> Batch | None:
     """Return the batch of a well-formed public token, with its product, origin party and site; else None."""
-    if not TOKEN_RE.fullmatch(token):
+    if not is_public_token(token):
         return None
     return (
         with_origin()
@@ -89,7 +88,7 @@ def public_view(batch: Batch) -> PublicView:
     """Gather the page of a batch."""
     graph = trace_from(batch, "upstream", with_events=False)
     upstream = [
-        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == "recalled")
+        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == BatchStatus.RECALLED)
         for node in sorted(graph.nodes, key=lambda n: (-n.depth, n.lot))
         if node.depth < 0
     ]
@@ -99,7 +98,7 @@ def public_view(batch: Batch) -> PublicView:
         batch=batch,
         steps=journey(batch.lot_code, events),
         upstream=upstream,
-        recalled=batch.status == "recalled",
+        recalled=batch.status == BatchStatus.RECALLED,
         upstream_recalled=any(u.recalled for u in upstream),
         verified=chain.verify_batch(batch).intact,
         certification=certification,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-# Units counted in pieces: one label per piece at most, so scans far above the count suggest a copied label.
-PIECE_UNITS = ("carton", "punnet", "pack", "plant", "head")
+from supply.units import COUNTED_UNITS
+
 SUSPICIOUS_FACTOR = 3
 SUSPICIOUS_MARGIN = 20
 
@@ -27,6 +27,7 @@ def summary(count: int, first: datetime.datetime | None, unit: str, quantity) ->
 
 def suspicious(count: int, unit: str, quantity) -> bool:
     """Tell whether `count` scans are far more than a batch of `quantity` `unit` has pieces."""
-    if unit not in PIECE_UNITS:
+    # One label per piece at most, so scans far above the count suggest a copied label; a weight says nothing.
+    if unit not in COUNTED_UNITS:
         return False
     return count > SUSPICIOUS_FACTOR * int(quantity) + SUSPICIOUS_MARGIN

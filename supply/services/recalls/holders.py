@@ -18,8 +18,9 @@ from supply.models import Party
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import User
+from supply.units import ZERO_QUANTITY
 
-ZERO = Decimal("0.000")
+ZERO = ZERO_QUANTITY
 
 
 @dataclass

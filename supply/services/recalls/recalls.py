@@ -35,6 +35,7 @@ from supply.models import Recall
 from supply.models import RecallLot
 from supply.models import RecallNotice
 from supply.models import User
+from supply.models.batch import BatchStatus
 from supply.services.audit.writes import audited
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
@@ -112,7 +113,7 @@ def _mark(actor: User, recall: Recall, scope: Scope) -> None:
 def _set_recalled(ids: list[int]) -> None:
     """Mark the lots recalled in one statement, the ids bound as one array (a thousand lots, one parameter)."""
     sql, names = compiled("recall.mark", lambda: Batch.update(status=slot("status")).where(ids_in(Batch.id, "ids")))
-    values = {"status": "recalled", "ids": bind_ids(ids)}
+    values = {"status": BatchStatus.RECALLED, "ids": bind_ids(ids)}
     db.execute_sql(sql, tuple(values[name] for name in names))
 
 

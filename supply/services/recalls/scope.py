@@ -30,11 +30,12 @@ from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.tracing.history import Named
 from supply.services.tracing.trace import walk
+from supply.units import ZERO_QUANTITY
 
 # Far above any genealogy of produce (a deep chain is about ten steps); reaching a cap refuses the recall.
 MAX_DEPTH = 500
 MAX_LOTS = 200_000
-ZERO = Decimal("0.000")
+ZERO = ZERO_QUANTITY
 
 
 @dataclass

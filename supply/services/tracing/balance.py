@@ -14,9 +14,11 @@ from supply.models import EventBatch
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import User
+from supply.models.custody import ShipmentStatus
 from supply.services.custody.batches import get_batch
+from supply.units import ZERO_QUANTITY
 
-ZERO = Decimal("0.000")
+ZERO = ZERO_QUANTITY
 
 
 @dataclass
@@ -92,7 +94,7 @@ def _shipment_loss(batch_id: int) -> Decimal:
         ShipmentLine.select(fn.SUM(ShipmentLine.loss))
         .join(Shipment, on=(ShipmentLine.shipment == Shipment.id))
         .join(Event, on=(Shipment.close_event == Event.id))
-        .where(ShipmentLine.batch == batch_id, Shipment.status == "received", not_declared())
+        .where(ShipmentLine.batch == batch_id, Shipment.status == ShipmentStatus.RECEIVED, not_declared())
         .scalar()
     )
     return ShipmentLine.loss.python_value(total or 0)

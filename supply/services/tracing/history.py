@@ -23,6 +23,7 @@ from supply.models import Planting
 from supply.models import Site
 from supply.models import User
 from supply.services.custody.batches import get_batch
+from supply.units import QUANTITY_PLACES
 
 
 @dataclass
@@ -83,12 +84,16 @@ def _named(code: str | None, name: str | None, name_en: str | None) -> Named | N
     return None if code is None else Named(code, name, name_en or "")
 
 
+# Stored thousandths to units: the exponent computed once, out of the hot loop.
+STORED_EXPONENT = -QUANTITY_PLACES
+
+
 def read_quantity(value: int | None) -> Decimal | None:
     """Read a stored quantity (thousandths) as QuantityField does, for hot loops: Decimal("1.500") from 1500.
 
     Shifting the exponent gives the same Decimal (digits and exponent) as dividing and quantizing, in one call.
     """
-    return None if value is None else Decimal(value).scaleb(-3)
+    return None if value is None else Decimal(value).scaleb(STORED_EXPONENT)
 
 
 def _read_json(text: str | None) -> dict:
