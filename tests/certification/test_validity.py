@@ -98,6 +98,28 @@ def test_the_register_and_the_scan_page_agree_on_expiry_and_on_a_dated_revocatio
     assert states(party, D(2027, 1, 1)) == {"ORG-END": "expired", "ORG-REV": "revoked"}
 
 
+def test_the_register_lists_each_certificate_under_the_status_it_has_on_the_day():
+    from supply.services.certification.certificates import evaluate
+    from supply.services.certification.reads import certificates_of_party
+
+    party = make_party()
+    admin = make_user(role="admin")
+    certs = [
+        certify(party=party, number="ORG-OK"),
+        certify(party=party, number="ORG-SUS", status="suspended", status_from=D(2026, 9, 1)),
+        certify(party=party, number="ORG-REV", status="revoked", status_from=D(2026, 9, 1)),
+        certify(party=party, number="ORG-SUB", status="submitted"),
+        certify("geographical_indication", party=party, number="AGI00001", valid_to=None),
+    ]
+    statuses = ("approved", "suspended", "revoked", "expired", "submitted")
+    for day in (D(2026, 8, 31), D(2026, 9, 1), D(2026, 12, 31), D(2027, 1, 1)):
+        for status in statuses:
+            listed = {c.number for c in certificates_of_party(admin, party, {"status": status}, today=day)}
+            assert listed == {c.number for c in certs if evaluate(c, day) == status}, (day, status)
+    assert evaluate(certs[1], D(2027, 1, 1)) == "expired"  # a suspension does not outlive the certificate
+    assert evaluate(certs[2], D(2027, 1, 1)) == "revoked"
+
+
 def test_submitted_and_rejected_certificates_are_never_shown():
     party = make_party()
     certify(party=party, number="ORG-SUB", status="submitted")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from peewee import Case
 from peewee import IntegrityError
 
 from supply import certificate_kinds
@@ -46,6 +47,8 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, bool, bool]] = {
 }
 # Statuses that take effect from a date (`status_from`), not from the moment they are recorded.
 DATED_STATUSES = tuple(target for _starts, target, _reason, dated in ACTIONS.values() if dated)
+# Statuses a certificate's end turns into `expired` (a revoked one stays revoked).
+ENDING_STATUSES = (CertificateStatus.APPROVED, CertificateStatus.SUSPENDED)
 # The field of the submission that names each kind of subject (where a subject error is reported).
 SUBJECT_FIELDS = {"party": "party", "site": "site", "product_site": "product", "batch": "lot"}
 
@@ -55,15 +58,24 @@ def evaluate(cert: Certificate, day: datetime.date | None = None) -> str:
 
     The rule of `validity.LoadedCertificate.evaluate`, read from the row alone (no transitions): a suspension
     or revocation dated after `day` has not taken effect, so the certificate still counts as approved; an
-    approved one whose period `ended` is expired; a revoked one stays revoked after its end.
+    approved or suspended one whose period `ended` is expired; a revoked one stays revoked after its end.
+    `evaluated` is the same rule in SQL, for lists filtered by status.
     """
     day = day or local_today()
     status = cert.status
     if status in DATED_STATUSES and cert.status_from and cert.status_from > day:
         status = CertificateStatus.APPROVED
-    if status == CertificateStatus.APPROVED and ended(cert.valid_to, day):
+    if status in ENDING_STATUSES and ended(cert.valid_to, day):
         return CertificateStatus.EXPIRED
     return status
+
+
+def evaluated(day: datetime.date):
+    """Return `evaluate(cert, day)` as an SQL expression over the certificate table."""
+    not_yet = Certificate.status.in_(DATED_STATUSES) & (Certificate.status_from > day)
+    status = Case(None, [(not_yet, CertificateStatus.APPROVED)], Certificate.status)
+    past_end = Certificate.valid_to.is_null(False) & (Certificate.valid_to < day)
+    return Case(None, [(status.in_(ENDING_STATUSES) & past_end, CertificateStatus.EXPIRED)], status)
 
 
 def expires_within(cert: Certificate, days: int, day: datetime.date | None = None) -> bool:

@@ -19,6 +19,7 @@ from supply.models import Product
 from supply.models import Site
 from supply.models import User
 from supply.models.certification import CertificateStatus
+from supply.services.certification.certificates import evaluated
 from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
@@ -69,13 +70,8 @@ def documents(cert: Certificate) -> list[CertificateDocument]:
 def _filtered(query: Query, filters: dict, today: datetime.date) -> Query:
     """Narrow a certificate query by status (including the derived `expired`), kind, party, issuer and expiry."""
     status = filters.get("status")
-    if status == CertificateStatus.EXPIRED:
-        query = query.where(Certificate.status == CertificateStatus.APPROVED, Certificate.valid_to < today)
-    elif status == CertificateStatus.APPROVED:
-        query = query.where(Certificate.status == CertificateStatus.APPROVED,
-                            Certificate.valid_to.is_null() | (Certificate.valid_to >= today))
-    elif status:
-        query = query.where(Certificate.status == status)
+    if status:
+        query = query.where(evaluated(today) == status)
     if filters.get("kind"):
         query = query.where(Certificate.kind == filters["kind"])
     if filters.get("party"):
@@ -84,7 +80,7 @@ def _filtered(query: Query, filters: dict, today: datetime.date) -> Query:
         query = query.where(Certificate.issuer == party_by_code(filters["issuer"], field="issuer"))
     days = filters.get("expiring_within")
     if days is not None:
-        query = query.where(Certificate.status == CertificateStatus.APPROVED, Certificate.valid_to >= today,
+        query = query.where(evaluated(today) == CertificateStatus.APPROVED,
                             Certificate.valid_to <= today + datetime.timedelta(days=days))
     return query
 
