@@ -10,7 +10,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -22,7 +21,6 @@ from supply.auth import roles_required
 from supply.errors import flatten_errors
 from supply.locales import translate_errors
 from supply.locales import translate_message
-from supply.models.certification import CertificateStatus
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateFilterSchema
 from supply.schemas.certificates import ReviewSchema
@@ -41,6 +39,8 @@ from supply.views.custody_options import own_site_options
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit
+from supply.views.labels import CERTIFICATE_ACTION_LABELS
+from supply.views.labels import CERTIFICATE_STATUS_LABELS
 from supply.views.pages import FORM_ERROR_STATUS
 from supply.views.pages import code_options
 from supply.views.pages import list_filters
@@ -48,24 +48,6 @@ from supply.views.pages import saved
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
-CERTIFICATE_STATUS_LABELS = {
-    CertificateStatus.SUBMITTED: _l("Awaiting review"),
-    CertificateStatus.APPROVED: _l("Approved"),
-    CertificateStatus.REJECTED: _l("Rejected"),
-    CertificateStatus.SUSPENDED: _l("Suspended"),
-    CertificateStatus.REVOKED: _l("Revoked"),
-    CertificateStatus.EXPIRED: _l("Expired"),
-}
-ACTION_LABELS = {
-    "submit": _l("Submitted"),
-    "approve": _l("Approved"),
-    "reject": _l("Rejected"),
-    "suspend": _l("Suspended"),
-    "reinstate": _l("Reinstated"),
-    "revoke": _l("Revoked"),
-    "issue": _l("Issued"),
-    "document": _l("Document added"),
-}
 SUBMIT_FIELDS = tuple(CertificateCreateSchema().load_fields)
 REVIEW_FIELDS = ("reason", "effective_on")
 
@@ -80,7 +62,7 @@ def _labels() -> dict:
     return {
         "kind_label": kind_label,
         "certificate_status_label": lambda code: str(CERTIFICATE_STATUS_LABELS.get(code, code)),
-        "certificate_action_label": lambda code: str(ACTION_LABELS.get(code, code)),
+        "certificate_action_label": lambda code: str(CERTIFICATE_ACTION_LABELS.get(code, code)),
         "subject_label": lambda code: gettext(certificate_kinds.SUBJECT_LABELS.get(code, code)),
         "certificate_status": certificate_service.evaluate,
         "dated_statuses": certificate_service.DATED_STATUSES,
@@ -221,7 +203,8 @@ def review(cert_id: int, action: str):
         message = "" if exc.errors else translate_message(exc.message)
         form, status = FormResult(errors=translate_errors(exc.errors), message=message), exc.status
     else:
-        message = gettext("Certificate %(number)s: %(step)s.", number=cert.number, step=str(ACTION_LABELS[action]))
+        step = str(CERTIFICATE_ACTION_LABELS[action])
+        message = gettext("Certificate %(number)s: %(step)s.", number=cert.number, step=step)
         return saved(message, url_for(".detail", cert_id=cert_id))
     return _detail_page(cert_id, {action: (values, form)}, status)
 

@@ -8,7 +8,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from supply import permissions
 from supply.auth import login_required
@@ -30,6 +29,12 @@ from supply.views.custody_options import now_input
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit
+from supply.views.labels import BASIS_LABELS
+from supply.views.labels import HOLD_STATUS_LABELS
+from supply.views.labels import INSPECTION_KIND_LABELS
+from supply.views.labels import METHOD_LABELS
+from supply.views.labels import OUTCOME_LABELS
+from supply.views.labels import TEST_KIND_LABELS
 from supply.views.pages import FORM_ERROR_STATUS
 from supply.views.pages import code_options
 from supply.views.pages import list_filters
@@ -37,16 +42,6 @@ from supply.views.pages import saved
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
-INSPECTION_KIND_LABELS = {"site_visit": _l("Site visit"), "sampling": _l("Sampling")}
-OUTCOME_LABELS = {"satisfactory": _l("Satisfactory"), "unsatisfactory": _l("Unsatisfactory"),
-                  "pending": _l("Pending")}
-TEST_KIND_LABELS = {"pesticide_rapid": _l("Rapid pesticide residue test"), "seedling_virus": _l("Seedling virus test"),
-                    "quarantine": _l("Quarantine")}
-METHOD_LABELS = {"enzyme_inhibition": _l("Enzyme inhibition (GB/T 5009.199)"), "test_strip": _l("Test strip"),
-                 "elisa": _l("ELISA"), "pcr": _l("PCR"), "visual": _l("Visual examination"), "other": _l("Other")}
-BASIS_LABELS = {"quality_control": _l("Quality control"), "own_test": _l("Own test"),
-                "commissioned_test": _l("Commissioned test")}
-HOLD_STATUS_LABELS = {"open": _l("Not released"), "released": _l("Released"), "all": _l("All")}
 INSPECTION_FIELDS = tuple(InspectionCreateSchema().load_fields)
 TEST_FIELDS = tuple(TestCreateSchema().load_fields)
 assert set(METHOD_LABELS) == set(TEST_METHODS)

@@ -1,4 +1,4 @@
-"""Names shown for the codes of roles, kinds, categories, units and statuses, in the visitor's language."""
+"""Every name the pages show for a code (roles, kinds, units, statuses, steps), in the visitor's language."""
 
 from __future__ import annotations
 
@@ -58,6 +58,86 @@ STATUS_LABELS = {
     BatchStatus.CONSUMED: _l("Consumed"),
     BatchStatus.ON_HOLD: _l("On hold"),
     BatchStatus.RECALLED: _l("Recalled"),
+}
+
+# The chain of custody: events on a lot's timeline, and the reasons an event is declared in error.
+ERROR_REASON_OPTIONS = (("did_not_occur", _l("The event did not occur")),
+                        ("incorrect_data", _l("Its data were wrong")))
+EVENT_STEP_LABELS = {"commissioning": _l("Commissioned"), "shipping": _l("Shipped"), "receiving": _l("Received"),
+                     "void_shipping": _l("Shipment cancelled"), "storing": _l("Stored"), "inspecting": _l("Inspected"),
+                     "holding": _l("Put on hold"), "repackaging": _l("Repacked"), "planting": _l("Planted")}
+TRANSFORMED_LABELS = {"merge": _l("Merged"), "split": _l("Split"), "grade_pack": _l("Graded and packed"),
+                      "repack": _l("Repacked"), "slaughter": _l("Slaughtered"), "cut": _l("Cut"),
+                      "planting": _l("Planted")}
+
+# Inspections, tests and holds.
+INSPECTION_KIND_LABELS = {"site_visit": _l("Site visit"), "sampling": _l("Sampling")}
+OUTCOME_LABELS = {"satisfactory": _l("Satisfactory"), "unsatisfactory": _l("Unsatisfactory"),
+                  "pending": _l("Pending")}
+TEST_KIND_LABELS = {"pesticide_rapid": _l("Rapid pesticide residue test"), "seedling_virus": _l("Seedling virus test"),
+                    "quarantine": _l("Quarantine")}
+METHOD_LABELS = {"enzyme_inhibition": _l("Enzyme inhibition (GB/T 5009.199)"), "test_strip": _l("Test strip"),
+                 "elisa": _l("ELISA"), "pcr": _l("PCR"), "visual": _l("Visual examination"), "other": _l("Other")}
+BASIS_LABELS = {"quality_control": _l("Quality control"), "own_test": _l("Own test"),
+                "commissioned_test": _l("Commissioned test")}
+HOLD_STATUS_LABELS = {"open": _l("Not released"), "released": _l("Released"), "all": _l("All")}
+
+# Transformations, as the form offers them.
+TRANSFORMATION_LABELS = {
+    "merge": _l("Merge"),
+    "split": _l("Split"),
+    "grade_pack": _l("Grade and pack"),
+    "repack": _l("Repack"),
+    "slaughter": _l("Slaughter"),
+    "cut": _l("Cut"),
+    "planting": _l("Planting"),
+}
+
+# Recalls.
+RECALL_LEVEL_LABELS = {
+    1: _l("Level 1: eating it has caused or may cause serious harm to health or death"),
+    2: _l("Level 2: eating it has caused or may cause ordinary harm to health"),
+    3: _l("Level 3: no harm to health expected, but it must be recalled (for example a wrong label)"),
+}
+RECALL_RELATION_LABELS = {
+    "root": _l("Recalled lot"),
+    "upstream": _l("Source lot (upstream)"),
+    "downstream": _l("Made from it (downstream)"),
+}
+NOTICE_CHANNEL_LABELS = {
+    "phone": _l("Phone"),
+    "sms": _l("Text message"),
+    "letter": _l("Letter"),
+    "visit": _l("Visit"),
+    "public_notice": _l("Public notice"),
+}
+RECALL_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+
+# Shipments.
+SHIPMENT_STATUS_LABELS = {
+    ShipmentStatus.IN_TRANSIT: _l("In transit"),
+    ShipmentStatus.RECEIVED: _l("Received"),
+    ShipmentStatus.CANCELLED: _l("Cancelled"),
+}
+
+# Certificates and the steps of their review.
+CERTIFICATE_STATUS_LABELS = {
+    CertificateStatus.SUBMITTED: _l("Awaiting review"),
+    CertificateStatus.APPROVED: _l("Approved"),
+    CertificateStatus.REJECTED: _l("Rejected"),
+    CertificateStatus.SUSPENDED: _l("Suspended"),
+    CertificateStatus.REVOKED: _l("Revoked"),
+    CertificateStatus.EXPIRED: _l("Expired"),
+}
+CERTIFICATE_ACTION_LABELS = {
+    "submit": _l("Submitted"),
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "suspend": _l("Suspended"),
+    "reinstate": _l("Reinstated"),
+    "revoke": _l("Revoked"),
+    "issue": _l("Issued"),
+    "document": _l("Document added"),
 }
 
 LABELS = {

@@ -13,7 +13,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from supply.auth import roles_required
 from supply.clock import utcnow
@@ -29,6 +28,10 @@ from supply.services.recalls import report as recall_report
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit
+from supply.views.labels import NOTICE_CHANNEL_LABELS
+from supply.views.labels import RECALL_LEVEL_LABELS
+from supply.views.labels import RECALL_RELATION_LABELS
+from supply.views.labels import RECALL_STATUS_LABELS
 from supply.views.pages import FORM_ERROR_STATUS
 from supply.views.pages import list_filters
 from supply.views.pages import saved
@@ -36,35 +39,17 @@ from supply.views.pages import saved
 bp = Blueprint("recalls", __name__, url_prefix="/recalls")
 INSPECTING = ("admin", "inspector")
 
-LEVEL_LABELS = {
-    1: _l("Level 1: eating it has caused or may cause serious harm to health or death"),
-    2: _l("Level 2: eating it has caused or may cause ordinary harm to health"),
-    3: _l("Level 3: no harm to health expected, but it must be recalled (for example a wrong label)"),
-}
-RELATION_LABELS = {
-    "root": _l("Recalled lot"),
-    "upstream": _l("Source lot (upstream)"),
-    "downstream": _l("Made from it (downstream)"),
-}
-CHANNEL_LABELS = {
-    "phone": _l("Phone"),
-    "sms": _l("Text message"),
-    "letter": _l("Letter"),
-    "visit": _l("Visit"),
-    "public_notice": _l("Public notice"),
-}
-STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 
 
 @bp.context_processor
 def _labels() -> dict:
     return {
-        "level_label": lambda level: str(LEVEL_LABELS.get(level, level)),
-        "relation_label": lambda code: str(RELATION_LABELS.get(code, code)),
-        "channel_label": lambda code: str(CHANNEL_LABELS.get(code, code)),
-        "recall_status_label": lambda code: str(STATUS_LABELS.get(code, code)),
-        "recall_status_options": [(code, str(text)) for code, text in STATUS_LABELS.items()],
-        "level_options": [(level, str(text)) for level, text in LEVEL_LABELS.items()],
+        "level_label": lambda level: str(RECALL_LEVEL_LABELS.get(level, level)),
+        "relation_label": lambda code: str(RECALL_RELATION_LABELS.get(code, code)),
+        "channel_label": lambda code: str(NOTICE_CHANNEL_LABELS.get(code, code)),
+        "recall_status_label": lambda code: str(RECALL_STATUS_LABELS.get(code, code)),
+        "recall_status_options": [(code, str(text)) for code, text in RECALL_STATUS_LABELS.items()],
+        "level_options": [(level, str(text)) for level, text in RECALL_LEVEL_LABELS.items()],
         "time_left": time_left,
         "holder_options": lambda holders: [(h.code, f"{h.name} ({h.code})") for h in holders],
     }
@@ -82,9 +67,9 @@ def time_left(deadline: datetime.datetime) -> str:
 def level_deadlines() -> list[tuple[int, str, int, int, datetime.datetime, datetime.datetime]]:
     """Return, per level, its label, hours to start, working days to finish, and both deadlines if opened now."""
     now = utcnow()
-    return [(level, str(LEVEL_LABELS[level]), recall_service.START_HOURS[level],
+    return [(level, str(RECALL_LEVEL_LABELS[level]), recall_service.START_HOURS[level],
              recall_service.FINISH_WORKING_DAYS[level], *recall_service.deadlines(level, now))
-            for level in sorted(LEVEL_LABELS)]
+            for level in sorted(RECALL_LEVEL_LABELS)]
 
 
 @bp.route("/")
@@ -119,7 +104,7 @@ def _detail_page(code: str, forms: dict | None = None, status: int = 200):
     body = render_template(
         "recalls/detail.html", recall=recall, lots=recall_service.recall_lots(recall),
         holders=recall_service.recall_holders(g.user, recall), notices=recall_service.recall_notices(recall),
-        channel_options=[(code, str(CHANNEL_LABELS[code])) for code in NOTICE_CHANNELS],
+        channel_options=[(code, str(NOTICE_CHANNEL_LABELS[code])) for code in NOTICE_CHANNELS],
         forms=forms or {}, now=utcnow(),
     )
     return body, status

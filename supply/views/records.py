@@ -10,7 +10,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from supply import permissions
 from supply.auth import login_required
@@ -35,18 +34,14 @@ from supply.views.filters import local_time
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit
+from supply.views.labels import ERROR_REASON_OPTIONS
+from supply.views.labels import EVENT_STEP_LABELS
+from supply.views.labels import TRANSFORMED_LABELS
 from supply.views.pages import FORM_ERROR_STATUS
 from supply.views.pages import saved
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
-REASON_OPTIONS = (("did_not_occur", _l("The event did not occur")),
-                  ("incorrect_data", _l("Its data were wrong")))
-STEP_LABELS = {"commissioning": _l("Commissioned"), "shipping": _l("Shipped"), "receiving": _l("Received"),
-               "void_shipping": _l("Shipment cancelled"), "storing": _l("Stored"), "inspecting": _l("Inspected"),
-               "holding": _l("Put on hold"), "repackaging": _l("Repacked"), "planting": _l("Planted")}
-KIND_LABELS = {"merge": _l("Merged"), "split": _l("Split"), "grade_pack": _l("Graded and packed"),
-               "repack": _l("Repacked"), "slaughter": _l("Slaughtered"), "cut": _l("Cut"), "planting": _l("Planted")}
 DECLARATION_FIELDS = ("reason", "note", "corrective_event_id")
 STORING_FIELDS = ("lot", "site", "interval_start", "interval_end", "temperature_min", "temperature_max", "notes")
 
@@ -91,9 +86,9 @@ def _event_lots(event) -> list[tuple[str, str, object, str]]:
 def _step_label(event) -> str:
     """Name what an event recorded: the kind of transformation, or the business step."""
     kind = event.data.get("kind") if isinstance(event.data, dict) else None
-    if event.event_type == "TransformationEvent" and kind in KIND_LABELS:
-        return str(KIND_LABELS[kind])
-    return str(STEP_LABELS.get(event.biz_step, event.biz_step))
+    if event.event_type == "TransformationEvent" and kind in TRANSFORMED_LABELS:
+        return str(TRANSFORMED_LABELS[kind])
+    return str(EVENT_STEP_LABELS.get(event.biz_step, event.biz_step))
 
 
 def _declarable_event(event_id: str):
@@ -136,7 +131,7 @@ def declare(event_id: str):
         step_label=_step_label(event),
         lots=lots,
         declared=is_declared(event) or event.declares_id is not None,
-        reason_options=[(code, str(text)) for code, text in REASON_OPTIONS],
+        reason_options=[(code, str(text)) for code, text in ERROR_REASON_OPTIONS],
         values=values,
         errors=form.errors,
         message="",

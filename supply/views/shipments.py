@@ -36,6 +36,7 @@ from supply.views.filters import quantity
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit
+from supply.views.labels import SHIPMENT_STATUS_LABELS
 from supply.views.pages import FORM_ERROR_STATUS
 from supply.views.pages import code_options
 from supply.views.pages import list_filters
@@ -48,11 +49,6 @@ from supply.views.rows import rows_wanted
 
 bp = Blueprint("shipments", __name__, url_prefix="/shipments")
 
-SHIPMENT_STATUS_LABELS = {
-    ShipmentStatus.IN_TRANSIT: _l("In transit"),
-    ShipmentStatus.RECEIVED: _l("Received"),
-    ShipmentStatus.CANCELLED: _l("Cancelled"),
-}
 
 SHIPMENT_FIELDS = ("from_site", "to_party", "to_site", "carrier", "vehicle_plate", "departed_at", "doc_number",
                    "set_point")

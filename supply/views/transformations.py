@@ -28,6 +28,7 @@ from supply.views.custody_options import product_options
 from supply.views.forms import FormResult
 from supply.views.forms import form_payload
 from supply.views.forms import submit
+from supply.views.labels import TRANSFORMATION_LABELS
 from supply.views.pages import FORM_ERROR_STATUS
 from supply.views.pages import saved
 from supply.views.rows import MAX_ROWS
@@ -39,15 +40,6 @@ from supply.views.rows import rows_wanted
 
 bp = Blueprint("transformations", __name__, url_prefix="/transformations")
 
-KIND_LABELS = {
-    "merge": _l("Merge"),
-    "split": _l("Split"),
-    "grade_pack": _l("Grade and pack"),
-    "repack": _l("Repack"),
-    "slaughter": _l("Slaughter"),
-    "cut": _l("Cut"),
-    "planting": _l("Planting"),
-}
 KIND_HELP = {
     "merge": _l("Combine lots of one product, such as member farms' lots, into one new lot."),
     "split": _l("Divide one lot into several new lots."),
@@ -95,7 +87,7 @@ def index():
         "transformations/form.html",
         kind=kind,
         kind_tabs=_kind_tabs(kind),
-        kind_label=str(KIND_LABELS[kind]),
+        kind_label=str(TRANSFORMATION_LABELS[kind]),
         kind_help=str(KIND_HELP[kind]),
         values=dict(values, kind=kind, **row_values("inputs", inputs), **row_values("outputs", outputs)),
         errors=form.errors,
@@ -135,7 +127,8 @@ def _kind_tabs(current: str) -> list[tuple[str, str, bool]]:
     """Links to the form of each kind, keeping `?lot=`."""
     lot = request.args.get("lot", "").strip()
     kept = {"lot": lot} if lot else {}
-    return [(str(label), url_for(".index", kind=kind, **kept), kind == current) for kind, label in KIND_LABELS.items()]
+    return [(str(label), url_for(".index", kind=kind, **kept), kind == current)
+            for kind, label in TRANSFORMATION_LABELS.items()]
 
 
 def _done(kind: str, result: dict):
@@ -145,5 +138,5 @@ def _done(kind: str, result: dict):
                           code=result["planting"].code)
         return saved(message, url_for(".index", kind="planting"))
     lots = ", ".join(batch.lot_code for batch in result["outputs"])
-    message = gettext("%(kind)s recorded. New lots: %(lots)s.", kind=KIND_LABELS[kind], lots=lots)
+    message = gettext("%(kind)s recorded. New lots: %(lots)s.", kind=TRANSFORMATION_LABELS[kind], lots=lots)
     return saved(message, url_for("batches.detail", lot_code=result["outputs"][0].lot_code))
