@@ -11,9 +11,9 @@ from flask import session
 from flask import url_for
 from peewee import JOIN
 
+from supply.i18n import N_
 from supply.models import Party
 from supply.models import User
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 
 

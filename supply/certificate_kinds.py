@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 
-from supply.services.errors import N_
+from supply.i18n import N_
 
 # Subjects a certificate may cover (the same codes as `supply.models.certification.SUBJECT_KINDS`).
 PARTY = "party"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from supply.i18n import N_
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 
 # Which party kinds a user of each role may belong to.

@@ -15,6 +15,7 @@ from supply.api.routing import ApiError
 from supply.api.routing import page_json
 from supply.api.routing import route
 from supply.db.pagination import paginate
+from supply.i18n import N_
 from supply.schemas.certificates import CertificateCreateSchema
 from supply.schemas.certificates import CertificateDetailSchema
 from supply.schemas.certificates import CertificateFilterSchema
@@ -25,7 +26,6 @@ from supply.schemas.common import page_schema
 from supply.services.certification import certificates
 from supply.services.certification import documents as certificate_documents
 from supply.services.certification import reads as certificate_reads
-from supply.services.errors import N_
 
 CertificatePage = page_schema(CertificateSchema, "CertificatePage")
 FILE_BODY = {"type": "string", "format": "binary", "description": "PDF, JPEG or PNG, at most 10 MB."}

@@ -11,9 +11,9 @@ from flask import request
 from peewee import IntegrityError
 
 from supply.db import db
+from supply.i18n import N_
 from supply.models import IdempotencyKey
 from supply.models import User
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import ServiceError
 

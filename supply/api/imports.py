@@ -16,11 +16,11 @@ from flask import url_for
 from supply.api.routing import ApiError
 from supply.api.routing import route
 from supply.errors import error_body
+from supply.i18n import N_
 from supply.locales import translate_message
 from supply.models import ImportJob
 from supply.models import User
 from supply.schemas.imports import ImportJobSchema
-from supply.services.errors import N_
 from supply.services.interchange.imports import jobs as import_jobs
 from supply.services.interchange.imports.files import MAX_BYTES
 from supply.services.interchange.imports.files import read_rows

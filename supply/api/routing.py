@@ -17,8 +17,8 @@ from flask import request
 from marshmallow import Schema
 
 from supply.api import idempotency
+from supply.i18n import N_
 from supply.services.accounts.tokens import user_for_token
-from supply.services.errors import N_
 from supply.services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -10,12 +10,12 @@ from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates_schema
 
+from supply.i18n import N_
 from supply.schemas.common import LocalDateTime
 from supply.schemas.common import PageQuerySchema
 from supply.schemas.common import page_schema
 from supply.schemas.common import text
 from supply.schemas.exports import period_field
-from supply.services.errors import N_
 
 # Days the log can hold: keeps the conversion of a day's bounds to UTC within the calendar (year 1, 9999 overflow).
 DAY_RANGE = validate.Range(min=datetime.date(2000, 1, 1), max=datetime.date(2099, 12, 31), error=N_("Out of range."))

@@ -8,6 +8,7 @@ from marshmallow import validate
 from marshmallow import validates
 from marshmallow import validates_schema
 
+from supply.i18n import N_
 from supply.identifiers import is_valid_ear_tag
 from supply.identifiers import is_valid_lot_code
 from supply.models.batch import BATCH_STATUSES
@@ -20,7 +21,6 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import not_in_future
 from supply.schemas.common import text
-from supply.services.errors import N_
 from supply.units import CATEGORIES
 from supply.units import UNITS
 

@@ -8,6 +8,7 @@ from marshmallow import fields
 from marshmallow import validate
 
 from supply import certificate_kinds
+from supply.i18n import N_
 from supply.models.certification import CERTIFICATE_STATUSES
 from supply.models.certification import CertificateStatus
 from supply.schemas.common import BaseSchema
@@ -18,7 +19,6 @@ from supply.schemas.common import code_field
 from supply.schemas.common import text
 from supply.schemas.custody import lot_field
 from supply.services.certification.certificates import evaluate
-from supply.services.errors import N_
 
 LISTED_STATUSES = (*CERTIFICATE_STATUSES, CertificateStatus.EXPIRED)
 # Certificates of the service's era: keeps date arithmetic (a default end years later) within the calendar.

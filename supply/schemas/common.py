@@ -16,7 +16,7 @@ from marshmallow import validate
 from supply.clock import LOCAL_TZ
 from supply.clock import local_today
 from supply.clock import to_local
-from supply.services.errors import N_
+from supply.i18n import N_
 from supply.units import MAX_QUANTITY
 from supply.units import QUANTITY_PLACES
 from supply.units import QUANTITY_STEP

@@ -7,6 +7,7 @@ from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates
 
+from supply.i18n import N_
 from supply.identifiers import is_valid_lot_code
 from supply.models.custody import SHIPMENT_STATUSES
 from supply.models.custody import TRANSFORMATION_KINDS
@@ -22,7 +23,6 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import temperature
 from supply.schemas.common import text
-from supply.services.errors import N_
 from supply.units import UNITS
 
 

@@ -8,12 +8,12 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validates_schema
 
+from supply.i18n import N_
 from supply.identifiers import is_valid_lot_code
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import Trimmed
 from supply.schemas.common import choice
 from supply.schemas.common import code_field
-from supply.services.errors import N_
 
 MAX_LOTS = 100
 MAX_DAYS = 366

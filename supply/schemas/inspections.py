@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 from marshmallow import validate
 
+from supply.i18n import N_
 from supply.models.certification import COMPLIANCE_BASES
 from supply.models.inspection import INSPECTION_KINDS
 from supply.models.inspection import INSPECTION_OUTCOMES
@@ -19,7 +20,6 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
 from supply.schemas.custody import lot_field
-from supply.services.errors import N_
 
 TEST_METHODS = ("enzyme_inhibition", "test_strip", "elisa", "pcr", "visual", "other")
 

@@ -7,6 +7,7 @@ from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates
 
+from supply.i18n import N_
 from supply.identifiers import is_valid_uscc
 from supply.models.party import PARTY_KINDS
 from supply.models.party import SITE_KINDS
@@ -18,7 +19,6 @@ from supply.schemas.common import Trimmed
 from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
-from supply.services.errors import N_
 
 PHONE_RE = r"^[0-9+() -]{5,30}$"
 

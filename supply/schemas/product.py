@@ -7,6 +7,7 @@ from marshmallow import fields
 from marshmallow import validates
 from marshmallow import validates_schema
 
+from supply.i18n import N_
 from supply.identifiers import normalise_gtin
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import LocalDateTime
@@ -15,7 +16,6 @@ from supply.schemas.common import Trimmed
 from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
-from supply.services.errors import N_
 from supply.units import CATEGORIES
 from supply.units import UNITS
 from supply.units import unit_fits

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
+from supply.i18n import N_
 from supply.models.recall import NOTICE_CHANNELS
 from supply.models.recall import RECALL_LEVELS
 from supply.models.recall import RECALL_STATUSES
@@ -18,7 +19,6 @@ from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
 from supply.schemas.custody import lot_field
-from supply.services.errors import N_
 
 
 class Level(fields.Integer):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from marshmallow import fields
 from marshmallow import validate
 
+from supply.i18n import N_
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import LocalDateTime
 from supply.schemas.common import Quantity
 from supply.schemas.common import choice
-from supply.services.errors import N_
 from supply.services.tracing.trace import DEFAULT_DEPTH
 from supply.services.tracing.trace import DEFAULT_MAX_NODES
 from supply.services.tracing.trace import DIRECTIONS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 from marshmallow import validate
 
+from supply.i18n import N_
 from supply.models.user import ROLES
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import LocalDateTime
@@ -14,7 +15,6 @@ from supply.schemas.common import Trimmed
 from supply.schemas.common import choice
 from supply.schemas.common import code_field
 from supply.schemas.common import text
-from supply.services.errors import N_
 
 
 def password_field(**kwargs) -> fields.String:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from supply.i18n import N_  # noqa: F401  (re-exported until every module imports it from supply.i18n)
-
 
 class ServiceError(Exception):
     """A rule refused the request; `errors` maps field names to messages."""

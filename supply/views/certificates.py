@@ -19,6 +19,7 @@ from supply.api.certificates import send_document
 from supply.auth import login_required
 from supply.auth import roles_required
 from supply.errors import flatten_errors
+from supply.i18n import N_
 from supply.locales import translate_errors
 from supply.locales import translate_message
 from supply.schemas.certificates import CertificateCreateSchema
@@ -27,7 +28,6 @@ from supply.schemas.certificates import ReviewSchema
 from supply.services.certification import certificates as certificate_service
 from supply.services.certification import documents as certificate_documents
 from supply.services.certification import reads as certificate_reads
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

@@ -13,7 +13,7 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext
 
-from supply.services.errors import N_
+from supply.i18n import N_
 from supply.services.public import digital_link as dl
 from supply.services.public.page import lot_certification_json
 from supply.services.public.page import public_view

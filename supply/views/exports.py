@@ -22,11 +22,11 @@ from marshmallow import ValidationError
 
 from supply.auth import login_required
 from supply.errors import flatten_errors
+from supply.i18n import N_
 from supply.locales import translate_errors
 from supply.locales import translate_message
 from supply.schemas.exports import EpcisQuerySchema
 from supply.schemas.exports import KdeQuerySchema
-from supply.services.errors import N_
 from supply.services.errors import ServiceError
 from supply.services.interchange import epcis
 from supply.services.interchange import kde

@@ -21,9 +21,9 @@ from flask_babel import gettext
 from supply import permissions
 from supply.auth import login_required
 from supply.auth import roles_required
+from supply.i18n import N_
 from supply.locales import translate_message
 from supply.models import ImportJob
-from supply.services.errors import N_
 from supply.services.errors import ServiceError
 from supply.services.interchange.imports import jobs as import_jobs
 from supply.services.interchange.imports.files import COLUMNS

@@ -12,12 +12,12 @@ from peewee import DatabaseError
 from playhouse.test_utils import count_queries
 
 from supply.db import db
+from supply.i18n import N_
 from supply.models import AuditEntry
 from supply.models import Party
 from supply.services.audit import log as audit_log
 from supply.services.audit import writes as audit
 from supply.services.audit.writes import audited
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
 from tests.builders.api import API

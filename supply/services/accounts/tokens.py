@@ -8,11 +8,11 @@ import secrets
 
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.models import ApiToken
 from supply.models import User
 from supply.services.accounts.users import check_credentials
 from supply.services.audit.writes import audited
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
 from supply.services.errors import ServiceError

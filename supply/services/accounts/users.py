@@ -10,10 +10,10 @@ from werkzeug.security import generate_password_hash
 from supply import permissions
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Party
 from supply.models import User
 from supply.services.audit.writes import audited
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid

@@ -12,9 +12,9 @@ from peewee import JOIN
 from supply import permissions
 from supply.clock import local_day_bounds
 from supply.clock import to_local
+from supply.i18n import N_
 from supply.models import AuditEntry
 from supply.models import User
-from supply.services.errors import N_
 from supply.services.errors import Invalid
 
 COLUMNS = ("time", "actor", "action", "table", "record", "changes")

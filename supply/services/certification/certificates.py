@@ -21,6 +21,7 @@ from supply.clock import local_today
 from supply.clock import utcnow
 from supply.db import db
 from supply.db import for_update
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Certificate
 from supply.models import CertificateTransition
@@ -29,7 +30,6 @@ from supply.models import User
 from supply.models.certification import CertificateStatus
 from supply.services.audit.writes import audited
 from supply.services.certification.validity import ended
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

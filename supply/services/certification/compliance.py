@@ -16,6 +16,7 @@ from supply import permissions
 from supply.clock import local_today
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Certificate
 from supply.models import CertificateTransition
@@ -27,7 +28,6 @@ from supply.models.certification import CertificateStatus
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.batches import get_batch
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid

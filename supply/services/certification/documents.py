@@ -21,13 +21,13 @@ from PIL import Image
 
 from supply import permissions
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Certificate
 from supply.models import CertificateDocument
 from supply.models import CertificateTransition
 from supply.models import User
 from supply.services.audit.writes import audited
 from supply.services.certification.reads import get_certificate
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

@@ -12,10 +12,10 @@ from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import fetch
 from supply.db.sqlcache import ids_in
 from supply.db.sqlcache import slot
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Party
 from supply.models import TestResult
-from supply.services.errors import N_
 from supply.services.tracing.history import Named
 
 

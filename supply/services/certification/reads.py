@@ -10,6 +10,7 @@ from peewee import Query
 
 from supply import permissions
 from supply.clock import local_today
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Certificate
 from supply.models import CertificateDocument
@@ -20,7 +21,6 @@ from supply.models import Site
 from supply.models import User
 from supply.models.certification import CertificateStatus
 from supply.services.certification.certificates import evaluated
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
 from supply.services.masterdata.lookup import party_by_code

@@ -7,6 +7,7 @@ from peewee import IntegrityError
 
 from supply import permissions
 from supply.db import db
+from supply.i18n import N_
 from supply.identifiers import new_lot_code
 from supply.identifiers import new_public_token
 from supply.models import Batch
@@ -24,7 +25,6 @@ from supply.services.custody import inherited_holds
 from supply.services.custody import stock
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

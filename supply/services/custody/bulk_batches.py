@@ -19,6 +19,7 @@ from supply.db import db
 from supply.db.bulk_insert import existing
 from supply.db.bulk_insert import insert_rows
 from supply.db.bulk_insert import reserve_ids
+from supply.i18n import N_
 from supply.identifiers import new_lot_code
 from supply.identifiers import new_public_token
 from supply.models import Batch
@@ -31,7 +32,6 @@ from supply.models import User
 from supply.models.batch import BatchStatus
 from supply.services.custody.events import chain_hash
 from supply.services.custody.events import content_hash
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.units import LOT_PREFIXES
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from supply import permissions
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
@@ -22,7 +23,6 @@ from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import Planting
 from supply.models import Site
-from supply.services.errors import N_
 from supply.services.errors import Invalid
 
 

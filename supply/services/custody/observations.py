@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from supply import permissions
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Event
 from supply.models import User
 from supply.services.audit.writes import audited
@@ -11,7 +12,6 @@ from supply.services.custody import stock
 from supply.services.custody.batches import get_batch
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.masterdata.lookup import site_by_code

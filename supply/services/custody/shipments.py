@@ -9,6 +9,7 @@ from supply.clock import local_today
 from supply.clock import utcnow
 from supply.db import db
 from supply.db import for_update
+from supply.i18n import N_
 from supply.identifiers import LOT_ALPHABET
 from supply.models import Batch
 from supply.models import Party
@@ -21,7 +22,6 @@ from supply.services.audit.writes import audited
 from supply.services.custody import stock
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid

@@ -10,6 +10,7 @@ from decimal import Decimal
 from peewee import fn
 
 from supply.db import for_update
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Holding
 from supply.models import Party
@@ -18,7 +19,6 @@ from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models.batch import BatchStatus
 from supply.models.custody import ShipmentStatus
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.units import is_counted

@@ -10,6 +10,7 @@ from supply import permissions
 from supply.clock import LOCAL_TZ
 from supply.clock import local_today
 from supply.db import db
+from supply.i18n import N_
 from supply.identifiers import LOT_ALPHABET
 from supply.models import Batch
 from supply.models import Planting
@@ -23,7 +24,6 @@ from supply.services.custody.batches import create_with_codes
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
 from supply.services.custody.shipments import batches_by_lot
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.masterdata.lookup import product_by_code

@@ -7,6 +7,7 @@ from peewee import SQL
 from supply import permissions
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Hold
@@ -19,7 +20,6 @@ from supply.services.custody import stock
 from supply.services.custody.batches import get_batch
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

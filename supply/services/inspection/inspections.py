@@ -16,6 +16,7 @@ from supply import permissions
 from supply.clock import to_utc_naive
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Holding
 from supply.models import Inspection
@@ -26,7 +27,6 @@ from supply.services.audit.writes import audited
 from supply.services.custody.batches import get_batch
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

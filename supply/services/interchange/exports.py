@@ -10,6 +10,7 @@ from peewee import Select
 
 from supply import permissions
 from supply.clock import local_day_bounds
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
@@ -19,7 +20,6 @@ from supply.models import Product
 from supply.models import Site
 from supply.models import User
 from supply.services.custody.batches import get_batch
-from supply.services.errors import N_
 from supply.services.errors import Invalid
 from supply.services.tracing import trace as tracing
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from peewee import IntegrityError
 
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

@@ -5,11 +5,11 @@ from __future__ import annotations
 from supply import permissions
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
 from supply.services.audit.writes import audited
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.masterdata.lookup import create_coded
 from supply.services.masterdata.lookup import party_by_code

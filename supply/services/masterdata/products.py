@@ -5,12 +5,12 @@ from __future__ import annotations
 from supply import permissions
 from supply.clock import utcnow
 from supply.db import db
+from supply.i18n import N_
 from supply.identifiers import normalise_gtin
 from supply.models import Batch
 from supply.models import Product
 from supply.models import User
 from supply.services.audit.writes import audited
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.masterdata.lookup import create_coded

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 from urllib.parse import unquote
 
+from supply.i18n import N_
 from supply.identifiers import is_valid_lot_code
 from supply.identifiers import normalise_gtin
 from supply.models import Batch
 from supply.models import Product
 from supply.services.custody.batches import with_origin
-from supply.services.errors import N_
 
 MAX_PATH = 256
 # GS1 Digital Link 1.2, key qualifiers of GTIN in their only allowed order: CPV (22), lot (10), serial (21).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 
+from supply.i18n import N_
 from supply.identifiers import is_valid_lot_code
 from supply.models import Batch
 from supply.models import User
@@ -12,7 +13,6 @@ from supply.services.certification.claims import claim_marks
 from supply.services.certification.compliance import COMPLIANCE_CATEGORIES
 from supply.services.certification.compliance import certificates_of
 from supply.services.custody.batches import with_origin
-from supply.services.errors import N_
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
 from supply.services.tracing.trace import lots_visible_to

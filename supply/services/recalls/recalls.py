@@ -28,6 +28,7 @@ from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import compiled
 from supply.db.sqlcache import ids_in
 from supply.db.sqlcache import slot
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Party
 from supply.models import Product
@@ -39,7 +40,6 @@ from supply.models.batch import BatchStatus
 from supply.services.audit.writes import audited
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound

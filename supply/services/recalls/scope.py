@@ -18,6 +18,7 @@ from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import fetch
 from supply.db.sqlcache import ids_in
 from supply.db.sqlcache import slot
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Holding
 from supply.models import Party
@@ -25,7 +26,6 @@ from supply.models import Product
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
-from supply.services.errors import N_
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
 from supply.services.tracing.history import Named

@@ -24,6 +24,7 @@ from supply.db.sqlcache import bind_ids
 from supply.db.sqlcache import fetch
 from supply.db.sqlcache import ids_in
 from supply.db.sqlcache import slot
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
@@ -32,7 +33,6 @@ from supply.models import Product
 from supply.models import Site
 from supply.models import User
 from supply.services.custody.batches import handled_by
-from supply.services.errors import N_
 from supply.services.errors import NotFound
 from supply.services.tracing.history import HistoryEvent
 from supply.services.tracing.history import Named

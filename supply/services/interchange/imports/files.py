@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from supply.services.errors import N_
+from supply.i18n import N_
 from supply.services.errors import ServiceError
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from supply import permissions
 from supply.db import db
+from supply.i18n import N_
 from supply.models import User
 from supply.services.audit.writes import audited
 from supply.services.audit.writes import describe_import
-from supply.services.errors import N_
 from supply.services.errors import Forbidden
 from supply.services.interchange.imports.files import CsvRow
 from supply.services.interchange.imports.files import read_rows

@@ -22,10 +22,10 @@ from supply import permissions
 from supply.clock import utcnow
 from supply.db import db
 from supply.db import is_sqlite
+from supply.i18n import N_
 from supply.models import ImportJob
 from supply.models import User
 from supply.models.imports import ACTIVE_STATUSES
-from supply.services.errors import N_
 from supply.services.errors import NotFound
 from supply.services.errors import ServiceError
 from supply.services.interchange.imports.files import CsvRow

@@ -5,13 +5,13 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from supply import permissions
+from supply.i18n import N_
 from supply.models import User
 from supply.schemas.batch import BatchCreateSchema
 from supply.services.custody.batches import check_quantity_and_tag
 from supply.services.custody.bulk_batches import NewBatch
 from supply.services.custody.bulk_batches import lot_codes_taken
 from supply.services.custody.bulk_batches import register_many
-from supply.services.errors import N_
 from supply.services.errors import ServiceError
 from supply.services.interchange.imports.files import REGISTRATION_COLUMNS
 from supply.services.interchange.imports.files import CsvRow

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
+from supply.i18n import N_
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
-from supply.services.errors import N_
 from supply.services.errors import Invalid
 from supply.services.errors import ServiceError
 from supply.services.interchange.imports.files import CsvRow

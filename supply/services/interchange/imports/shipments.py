@@ -14,6 +14,7 @@ from decimal import Decimal
 from marshmallow import ValidationError
 
 from supply import permissions
+from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Holding
 from supply.models import Site
@@ -21,7 +22,6 @@ from supply.models import User
 from supply.schemas.custody import ShipmentCreateSchema
 from supply.services.custody import stock
 from supply.services.custody.shipments import create_shipment
-from supply.services.errors import N_
 from supply.services.errors import Invalid
 from supply.services.errors import ServiceError
 from supply.services.interchange.imports.files import CsvRow
