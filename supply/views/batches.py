@@ -18,6 +18,7 @@ from supply.schemas.batch import BatchFilterSchema
 from supply.schemas.batch import BatchUpdateSchema
 from supply.services.certification.claims import batch_certification
 from supply.services.certification.lot_tests import test_reports
+from supply.services.certification.standing import lot_standings
 from supply.services.custody import batches as batch_service
 from supply.services.masterdata import parties as party_service
 from supply.services.masterdata import products as product_service
@@ -90,6 +91,7 @@ def certification_context(batch) -> dict:
     """Return the certificates behind a batch, its tests, and how to link a certificate's page (three queries)."""
     certification = batch_certification(batch)
     return {"certification": certification, "tests": test_reports(list(certification.lots)),
+            "standings": lot_standings(certification, batch.status, False, local_today()),
             "cert_link": lambda certificate_id: url_for("certificates.detail", cert_id=certificate_id)}
 
 

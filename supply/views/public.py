@@ -31,6 +31,7 @@ from supply.services.public import qr
 from supply.services.public import scan_buffer
 from supply.services.public import scans
 from supply.services.public.area_map import area_map
+from supply.services.public.origins import ORIGINS_SHOWN
 from supply.services.public.page import batch_by_token
 from supply.services.public.page import public_view
 
@@ -43,6 +44,8 @@ def keep_qr_codes(state) -> None:
     state.app.extensions.setdefault("qr_codes", qr.QrCodes(Path(state.app.instance_path) / "qr-cache"))
 
 
+# Upstream steps shown in the journey itself; past this many they fold, one group per lot.
+STEPS_BEFORE_COLLAPSE = 20
 LANGUAGE_NAMES = (("zh_Hans", "简体中文", "zh-Hans"), ("zh_Hant", "繁體中文", "zh-Hant"), ("en", "English", "en"))
 
 
@@ -180,9 +183,11 @@ def serve_page(token: str) -> Response:
     batch = batch_by_token(token)  # read after the probe: the page may be newer than its version, never older
     view = public_view(batch)
     site = batch.origin_site
+    first = view.origins[0] if view.origins else site  # the map marks where the largest share started
     html = render_template(
         "public/batch.html", view=view, batch=batch, product=batch.product, origin=batch.origin_party, site=site,
-        area=area_map(site.latitude, site.longitude), scans=summary, languages=LANGUAGE_NAMES,
+        area=area_map(first.latitude, first.longitude), scans=summary, languages=LANGUAGE_NAMES,
+        origins_shown=ORIGINS_SHOWN, collapse_after=STEPS_BEFORE_COLLAPSE,
     )
     parts = public_cache.split(html, draw(summary)) if section is not None else None
     if parts is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from supply.clock import local_today
 from supply.clock import to_local
 from supply.identifiers import is_public_token
 from supply.models import Batch
@@ -19,9 +20,14 @@ from supply.services.certification.claims import BatchCertification
 from supply.services.certification.claims import batch_certification
 from supply.services.certification.lot_tests import TestReport
 from supply.services.certification.lot_tests import test_reports
+from supply.services.certification.standing import ClaimStanding
+from supply.services.certification.standing import lot_standings
 from supply.services.certification.validity import CertificateState
 from supply.services.custody import chain
 from supply.services.custody.batches import with_origin
+from supply.services.public.origins import Origin
+from supply.services.public.origins import UpstreamLot
+from supply.services.public.origins import upstream_of
 from supply.services.tracing.history import HistoryEvent
 from supply.services.tracing.history import Named
 from supply.services.tracing.history import events_touching
@@ -46,17 +52,7 @@ class Step:
     temp_min: str | None = None
     temp_max: str | None = None
     day: datetime.date | None = None  # shown instead of `time` (a registration shows its harvest date)
-
-
-@dataclass
-class Upstream:
-    """A lot this batch was made from, and where it started."""
-
-    lot: str
-    product: Named
-    origin: Named
-    produced_on: datetime.date
-    recalled: bool
+    lot: str | None = None  # the upstream lot the step happened to (None: this batch)
 
 
 @dataclass
@@ -65,12 +61,14 @@ class PublicView:
 
     batch: Batch
     steps: list[Step]
-    upstream: list[Upstream]
+    upstream: list[UpstreamLot]
     recalled: bool
     upstream_recalled: bool
     verified: bool
     certification: BatchCertification | None = None
     tests: list[TestReport] = field(default_factory=list)
+    origins: list[Origin] = field(default_factory=list)  # first-mile origins of a lot made from others
+    standings: list[ClaimStanding] = field(default_factory=list)  # how each carried claim may be shown today
 
 
 def batch_by_token(token: str) -> Batch | None:
@@ -85,37 +83,39 @@ def batch_by_token(token: str) -> Batch | None:
 
 
 def public_view(batch: Batch) -> PublicView:
-    """Gather the page of a batch."""
+    """Gather the page of a batch: its own steps and those of the lots upstream, in a fixed number of queries."""
     graph = trace_from(batch, "upstream", with_events=False)
-    upstream = [
-        Upstream(node.lot, node.product, node.origin_party, node.produced_on, node.status == BatchStatus.RECALLED)
-        for node in sorted(graph.nodes, key=lambda n: (-n.depth, n.lot))
-        if node.depth < 0
-    ]
-    events = events_touching([batch.id])
+    upstream, origins = upstream_of(graph)
+    events = events_touching([batch.id, *(lot.id for lot in upstream)])
     certification = batch_certification(batch)
+    upstream_recalled = any(u.recalled for u in upstream)
     return PublicView(
         batch=batch,
-        steps=journey(batch.lot_code, events),
+        steps=journey(batch.lot_code, events, {lot.lot for lot in upstream}),
         upstream=upstream,
+        origins=origins,
         recalled=batch.status == BatchStatus.RECALLED,
-        upstream_recalled=any(u.recalled for u in upstream),
+        upstream_recalled=upstream_recalled,
+        standings=lot_standings(certification, batch.status, upstream_recalled, local_today()),
         verified=chain.verify_batch(batch).intact,
         certification=certification,
         tests=test_reports(list(certification.lots)),
     )
 
 
-def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
-    """Turn a lot's events (oldest first) into the steps a shopper reads, leaving out retracted events."""
+def journey(lot: str, events: list[HistoryEvent], upstream: set[str] = frozenset()) -> list[Step]:
+    """Turn the events (oldest first) of a lot and of the `upstream` lots it was made from into the steps a shopper
+    reads, leaving out retracted events; an upstream step names its lot."""
     names = party_names(events)
     steps = []
     for event in events:
         if event.declared or event.declares:
             continue
-        step = _step(lot, event, names)
-        if step is not None:
-            steps.append(step)
+        if event.line_for(lot) is not None:
+            step = _step(lot, event, names)
+            steps.extend([step] if step is not None else [])
+        else:
+            steps.extend(_upstream_steps(event, upstream, names))
     # By the day they happened: a lot registered after its harvest still starts with the harvest (stable sort, so
     # steps of one day keep the log's order).
     steps.sort(key=lambda step: step.day or to_local(step.time).date())
@@ -147,6 +147,22 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     if event.biz_step in ("inspecting", "sampling"):
         return Step("inspected", **base)
     return None
+
+
+def _upstream_steps(event: HistoryEvent, upstream: set[str], names: dict[str, Named]) -> list[Step]:
+    """Return the steps an event made of upstream lots: a transformation once, for the lot it made; else per lot."""
+    if event.event_type == "TransformationEvent":
+        made = [line.lot for line in event.lines_of("output") if line.lot in upstream]
+        lots = made[:1]
+    else:
+        lots = sorted({line.lot for line in event.lines if line.lot in upstream})
+    steps = []
+    for lot in lots:
+        step = _step(lot, event, names)
+        if step is not None and step.kind not in ("used", "recalled"):
+            step.lot = lot
+            steps.append(step)
+    return steps
 
 
 def _date_of(text: str | None) -> datetime.date | None:
@@ -192,11 +208,17 @@ def traceability_json(view: PublicView) -> dict:
         "journey": [
             {"step": s.kind, "time": s.time.isoformat() + "Z", "place": _name(s.place), "counterpart": _name(s.other),
              "quantity": None if s.quantity is None else str(s.quantity), "unit": s.unit or None,
-             "ear_tag": s.ear_tag, "lots": s.lots, "temperature_min": s.temp_min, "temperature_max": s.temp_max}
+             "ear_tag": s.ear_tag, "lots": s.lots, "temperature_min": s.temp_min, "temperature_max": s.temp_max,
+             "lot": s.lot or batch.lot_code}
             for s in view.steps
         ],
-        "made_from": [{"lot": u.lot, "product": _name(u.product), "producer": _name(u.origin),
-                       "produced_on": u.produced_on.isoformat(), "recalled": u.recalled} for u in view.upstream],
+        "first_mile": [{"producer": _name(o.party), "site": _name(o.site), "county": o.county or None,
+                        "latitude": None if o.latitude is None else str(o.latitude),
+                        "longitude": None if o.longitude is None else str(o.longitude),
+                        "quantity": str(o.quantity), "unit": o.unit, "lots": o.lots} for o in view.origins],
+        "made_from": [{"lot": u.lot, "page": f"/t/{u.token}", "product": _name(u.product), "producer": _name(u.origin),
+                       "produced_on": u.produced_on.isoformat(), "recalled": u.recalled, "first_mile": u.first_mile}
+                      for u in view.upstream],
         "recalled": view.recalled or view.upstream_recalled,
         "record_verified": view.verified,
     }
