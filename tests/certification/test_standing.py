@@ -22,6 +22,7 @@ from tests.builders.validity import certify
 
 EN = {"Accept-Language": "en"}
 HANS = {"Accept-Language": "zh-CN"}
+pytestmark = pytest.mark.usefixtures("database_url")
 D = datetime.date
 
 

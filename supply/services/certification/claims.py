@@ -9,7 +9,9 @@ planting (berries are not "organic" because their seedlings were): a lot made fr
 only if every input carried it (each on its own date, recursively) or a certificate of that kind on the lot
 itself (subject: the batch) was valid on its date. A registered lot carries a claim when a certificate of that
 kind covering it in any way was valid on its date. A certificate valid on the date and revoked later still made
-the claim; it shows "revoked from ..." beside it.
+the claim; it shows "revoked from ..." beside it. A certificate on the batch itself issued after the lot's date
+vouches for the lot from its issue (a quarantine certificate for the shipment it travels with) and is listed in any
+state; it makes no claim.
 
 Two queries for any number of batches: one recursive walk up the genealogy with the lots' data, one for the
 certificates of every subject met. The tests of a batch and its upstream lots take one more (`lot_tests`).
@@ -34,6 +36,7 @@ from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Product
 from supply.services.certification.validity import IN_PERIOD
+from supply.services.certification.validity import NOT_YET_VALID
 from supply.services.certification.validity import VALID
 from supply.services.certification.validity import CertificateState
 from supply.services.certification.validity import LoadedCertificate
@@ -42,6 +45,8 @@ from supply.services.certification.validity import load_certificates
 
 # Link codes of the walk: 0 a start lot, 1 a source or planting (claims stop), 2 a transformation, 3 a slaughter.
 START, SOURCE, MADE, SLAUGHTER = 0, 1, 2, 3
+# The event a batch's own certificate vouches for when issued after the lot's date: its issue.
+ISSUE = "issue"
 MAX_ROWS = 20000
 CROPS = ("vegetable", "strawberry", "strawberry_seedling", "mushroom")
 # Short certification marks printed on labels: the official Chinese mark and an English word beside it.
@@ -208,7 +213,7 @@ class _Judge:
             lot = self.lots[lot_id]
             certs = [cert for key in batch_keys(lot.product_id, lot.site_id, lot.party_id, lot.id)
                      for cert in self.certificates.get(key, ())]
-            found = [cert.evaluate(lot.produced_on, lot.event) for cert in certs]
+            found = [_on_its_date(cert, lot) for cert in certs]
             for state in found:
                 state.lots = [lot.lot]
             found.sort(key=lambda state: (state.kind, state.valid_from, state.id))
@@ -218,9 +223,10 @@ class _Judge:
     def own(self, lot_id: int, kind: str) -> bool:
         """Tell whether a certificate of `kind` on the lot was valid on its date (only one on the batch itself
         counts for a lot made from inputs)."""
-        made = bool(self.lots[lot_id].inputs())
-        return any(state.kind == kind and state.state == VALID and (not made or state.subject_kind == "batch")
-                   for state in self.covering(lot_id))
+        lot = self.lots[lot_id]
+        made = bool(lot.inputs())
+        return any(state.kind == kind and state.state == VALID and state.date_vouched == lot.produced_on
+                   and (not made or state.subject_kind == "batch") for state in self.covering(lot_id))
 
     def carries(self, lot_id: int, kind: str) -> bool:
         """Tell whether a lot carries a claim kind (memoised; a cycle counts as not carrying)."""
@@ -254,7 +260,7 @@ class _Judge:
         for ancestor in self._ancestors(lot_id):
             for state in self.covering(ancestor):
                 key = (state.id, state.date_vouched)
-                if state.state not in IN_PERIOD or key in seen:
+                if not _listed(state) or key in seen:
                     continue
                 if key in merged:
                     merged[key].lots.append(self.lots[ancestor].lot)
@@ -278,10 +284,26 @@ class _Judge:
     def certification(self, lot_id: int) -> BatchCertification:
         """Gather what stands behind one lot."""
         lot = self.lots[lot_id]
-        own = [state for state in self.covering(lot_id) if state.state in IN_PERIOD]
+        own = [state for state in self.covering(lot_id) if _listed(state)]
         lots = {lot_id: lot.lot, **{ancestor: self.lots[ancestor].lot for ancestor in self._ancestors(lot_id)}}
         return BatchCertification(lot.lot, lot.produced_on, lot.event, own, self.upstream(lot_id),
                                   self.claims(lot_id), self.truncated, lots)
+
+
+def _on_its_date(cert: LoadedCertificate, lot: Lot) -> CertificateState:
+    """Evaluate a certificate on the date it vouches for the lot: the lot's own date, or, for a certificate on the
+    batch itself issued later (a quarantine certificate for the shipment it travels with, a virus certificate for
+    seedlings potted before it), the day it was issued. Claims count only on the lot's own date (`_Judge.own`)."""
+    state = cert.evaluate(lot.produced_on, lot.event)
+    if state.state == NOT_YET_VALID and cert.subject_kind == "batch":
+        return cert.evaluate(cert.valid_from, ISSUE)
+    return state
+
+
+def _listed(state: CertificateState) -> bool:
+    """Tell whether a certificate is listed for a lot: its period covered the date, or it is on the batch itself
+    (listed in any state, "expired on ..." rather than hidden)."""
+    return state.state in IN_PERIOD or state.subject_kind == "batch"
 
 
 def certifications(batch_ids: list[int]) -> dict[int, BatchCertification]:
