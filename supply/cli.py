@@ -49,14 +49,20 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("verify-chain")
     def verify_chain_command() -> None:
-        """Recompute every event hash and link; exit 1 at the first one that does not match."""
+        """Recompute every event hash and link, and check every batch's chain head; exit 1 at the first mismatch."""
         with connection():
             report = chain.verify_all()
         if report.intact:
-            click.echo(f"Intact: {report.events_checked} event(s) checked.")
+            click.echo(f"Intact: {report.events_checked} event(s) checked, every batch's chain head matches.")
             return
-        click.echo(f"BROKEN at event {report.event_id}: its {report.problem} does not match "
-                   f"({report.events_checked} event(s) checked).", err=True)
+        if report.problem == "head":
+            ends = f"event {report.event_id}" if report.event_id else "no event at all"
+            click.echo(f"BROKEN at batch {report.lot}: its stored chain head does not match where its chain ends "
+                       f"({ends}); events of this lot have been deleted, or its head altered "
+                       f"({report.events_checked} event(s) checked).", err=True)
+        else:
+            click.echo(f"BROKEN at event {report.event_id}: its {report.problem} does not match "
+                       f"({report.events_checked} event(s) checked).", err=True)
         raise SystemExit(1)
 
     @app.cli.command("seed-demo")

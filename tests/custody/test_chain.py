@@ -12,6 +12,7 @@ from tests.builders.factories import auth_header
 from tests.builders.factories import make_product
 from tests.builders.factories import make_site
 from tests.builders.factories import make_user
+from tests.builders.tampering import tampering
 
 
 def _register(user, site, product, quantity="120.5"):
@@ -39,8 +40,9 @@ def test_altered_event_breaks_the_chain(client):
     site = make_site(party=user.party)
     batch = _register(user, site, make_product())
     event = Event.select().join(EventBatch).where(EventBatch.batch == batch.id).get()
-    # Someone edits the stored quantity behind the service's back.
-    EventBatch.update(quantity=Decimal("999")).where(EventBatch.event == event.id).execute()
+    # Someone with access to the database edits the stored quantity behind the service's back.
+    with tampering():
+        EventBatch.update(quantity=Decimal("999")).where(EventBatch.event == event.id).execute()
     response = client.get(f"/api/v1/batches/{batch.lot_code}/verify", headers=auth_header(user))
     assert response.json["intact"] is False
     assert response.json["event_id"] == event.event_id
@@ -58,7 +60,8 @@ def test_altered_event_time_is_found_by_the_cli(app):
     assert result.exit_code == 0, result.output
     assert "Intact" in result.output
     event = Event.select().join(EventBatch).where(EventBatch.batch == second.id).get()
-    Event.update(doc_number="forged").where(Event.id == event.id).execute()
+    with tampering():
+        Event.update(doc_number="forged").where(Event.id == event.id).execute()
     result = runner.invoke(args=["verify-chain"])
     assert result.exit_code == 1
     assert event.event_id in result.output

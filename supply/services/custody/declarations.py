@@ -56,7 +56,8 @@ def declare_error(actor: User, event_id: str, reason: str, note: str = "", corre
         if is_declared(event):
             raise Conflict(N_("This event has been declared in error already."))
         corrective_id = find_event(corrective).event_id if corrective else None
-        UNDO.get(event.biz_step, _undo_nothing)(event, lines, batches)
+        # The declaration is written first: a received shipment's lines may change only once its receipt is
+        # declared (the database's triggers check for the declaration).
         declaration = record_event(
             event_type=event.event_type, action=event.action, biz_step=event.biz_step,
             disposition=event.disposition, party=event.party, site=event.site, recorded_by=actor,
@@ -64,6 +65,7 @@ def declare_error(actor: User, event_id: str, reason: str, note: str = "", corre
             declares=event, declaration_reason=reason,
             data={"note": note, "corrective_event_ids": [corrective_id] if corrective_id else []},
         )
+        UNDO.get(event.biz_step, _undo_nothing)(event, lines, batches)
         stock.refresh(batches)
         return declaration
 
@@ -119,7 +121,11 @@ def _undo_shipping(event: Event, lines: list, batches: dict) -> None:
 
 
 def _undo_receiving(event: Event, lines: list, batches: dict) -> None:
-    """Take back what was booked in, so the shipment is in transit again and can be received correctly."""
+    """Take back what was booked in, so the shipment is in transit again and can be received correctly.
+
+    The lines' received quantities and losses are the shipment's current receipt; the declared receipt keeps
+    its own on its event (its lines and losses), which never change, so resetting the lines loses nothing.
+    """
     shipment = _shipment_of(event)
     for line in lines:
         if line.quantity:
