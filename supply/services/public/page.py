@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from supply.analytes import analyte_names
 from supply.clock import to_local
 from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.models.batch import BatchStatus
+from supply.names import record_names
+from supply.places import county_names
 from supply.services.certification.claims import BatchCertification
 from supply.services.certification.claims import batch_certification
 from supply.services.certification.lot_tests import TestReport
@@ -46,6 +49,7 @@ class Step:
     temp_min: str | None = None
     temp_max: str | None = None
     day: datetime.date | None = None  # shown instead of `time` (a registration shows its harvest date)
+    category: str = ""  # of the registered lot: its words (harvested, propagated, born) follow the category
 
 
 @dataclass
@@ -96,7 +100,7 @@ def public_view(batch: Batch) -> PublicView:
     certification = batch_certification(batch)
     return PublicView(
         batch=batch,
-        steps=journey(batch.lot_code, events),
+        steps=journey(batch.lot_code, events, batch.product.category),
         upstream=upstream,
         recalled=batch.status == BatchStatus.RECALLED,
         upstream_recalled=any(u.recalled for u in upstream),
@@ -106,14 +110,15 @@ def public_view(batch: Batch) -> PublicView:
     )
 
 
-def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
-    """Turn a lot's events (oldest first) into the steps a shopper reads, leaving out retracted events."""
+def journey(lot: str, events: list[HistoryEvent], category: str = "") -> list[Step]:
+    """Turn a lot's events (oldest first) into the steps a shopper reads, leaving out retracted events; `category`
+    is the lot's product category."""
     names = party_names(events)
     steps = []
     for event in events:
         if event.declared or event.declares:
             continue
-        step = _step(lot, event, names)
+        step = _step(lot, event, names, category)
         if step is not None:
             steps.append(step)
     # By the day they happened: a lot registered after its harvest still starts with the harvest (stable sort, so
@@ -122,7 +127,7 @@ def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
     return steps
 
 
-def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None:
+def _step(lot: str, event: HistoryEvent, names: dict[str, Named], category: str = "") -> Step | None:
     own = event.line_for(lot)
     base = {"time": event.time, "place": event.site, "party": event.party}
     if event.event_type == "TransformationEvent":
@@ -133,7 +138,8 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     quantity = own.quantity if own else None
     unit = own.unit if own else ""
     if event.biz_step == "commissioning":
-        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")), **base)
+        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")),
+                    category=category, **base)
     if event.biz_step == "storing":
         return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
     if event.biz_step == "shipping":
@@ -172,7 +178,8 @@ def _transformation(lot: str, event: HistoryEvent, base: dict) -> Step:
 
 
 def _name(named) -> dict | None:
-    return None if named is None else {"name": named.name, "name_en": named.name_en or None}
+    """Name a record in every language: {"name", "name_zh_hant", "name_en"} (supply.names)."""
+    return record_names(named)
 
 
 def traceability_json(view: PublicView) -> dict:
@@ -181,11 +188,12 @@ def traceability_json(view: PublicView) -> dict:
     site = batch.origin_site
     return {
         "lot": batch.lot_code,
-        "product": {"name": batch.product.name, "name_en": batch.product.name_en or None,
-                    "variety": batch.product.variety or None, "gtin": batch.product.gtin},
+        "product": {**_name(batch.product), "variety": record_names(batch.product, "variety"),
+                    "gtin": batch.product.gtin},
         "produced_on": batch.produced_on.isoformat(),
         "quantity": str(batch.quantity), "unit": batch.unit, "ear_tag": batch.ear_tag,
-        "origin": {"producer": _name(batch.origin_party), "county": site.county or batch.origin_party.county or None,
+        "origin": {"producer": _name(batch.origin_party),
+                   "county": county_names(site.county or batch.origin_party.county),
                    "site": _name(site),
                    "latitude": None if site.latitude is None else str(site.latitude),
                    "longitude": None if site.longitude is None else str(site.longitude)},
@@ -229,7 +237,7 @@ def certification_json(batch: Batch, certification: BatchCertification, tests: l
                     "inputs": claim.inputs, "inputs_with": claim.with_claim, "inputs_without": claim.without_claim}
                    for claim in certification.claims],
         "tests": [{"lot": test.lot, "kind": test.kind, "method": test.method or None,
-                   "analyte": test.analyte or None,
+                   "analyte": analyte_names(test.analyte),
                    "value": None if test.value is None else format(test.value.normalize(), "f"),
                    "unit": test.value_unit or None, "passed": test.passed,
                    "tested_at": to_local(test.tested_at).isoformat(timespec="seconds"), "lab": _name(test.lab)}
