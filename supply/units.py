@@ -28,6 +28,17 @@ CATEGORY_UNITS = {
     "yak_meat": ("kg", "carton", "pack"),
 }
 
+# What the date of a registered lot records, by category, so that its words fit: vegetables, berries and mushrooms
+# are harvested, seedlings propagated, a live yak born (or registered when bought in), meat slaughtered or cut.
+REGISTRATION_EVENTS = {
+    "vegetable": "harvest",
+    "strawberry": "harvest",
+    "strawberry_seedling": "propagation",
+    "mushroom": "harvest",
+    "live_yak": "birth",
+    "yak_meat": "slaughter",
+}
+
 # Two letters that open generated lot codes, by category.
 LOT_PREFIXES = {
     "vegetable": "VG",
@@ -51,6 +62,11 @@ QUANTITY_SCALE = 10**QUANTITY_PLACES
 def unit_fits(category: str, unit: str) -> bool:
     """Tell whether a unit may be used for products of a category."""
     return unit in CATEGORY_UNITS.get(category, ())
+
+
+def registration_event(category: str) -> str:
+    """Name what a registered lot's date records (harvest, propagation, birth, slaughter), "production" if unknown."""
+    return REGISTRATION_EVENTS.get(category, "production")
 
 
 def is_counted(unit: str) -> bool:

@@ -21,6 +21,7 @@ from supply.schemas.common import code_field
 from supply.schemas.common import text
 
 PHONE_RE = r"^[0-9+() -]{5,30}$"
+HANT = {"description": "The name in Traditional Chinese; when empty, pages convert `name` (OpenCC, Hong Kong)."}
 
 
 class PartyUpdateSchema(BaseSchema):
@@ -28,6 +29,7 @@ class PartyUpdateSchema(BaseSchema):
 
     name = text(100, required=True)
     name_en = text(100)
+    name_zh_hant = text(100, metadata=HANT)
     kind = choice(PARTY_KINDS, required=True)
     credit_code = Trimmed(load_default=None, allow_none=True)
     county = text(40)
@@ -64,6 +66,7 @@ class PartySchema(BaseSchema):
     code = fields.String()
     name = fields.String()
     name_en = fields.String()
+    name_zh_hant = fields.String()
     kind = fields.String()
     credit_code = fields.String(allow_none=True)
     county = fields.String()
@@ -89,6 +92,7 @@ class SiteUpdateSchema(BaseSchema):
 
     name = text(100, required=True)
     name_en = text(100)
+    name_zh_hant = text(100, metadata=HANT)
     kind = choice(SITE_KINDS, required=True)
     county = text(40)
     address = text(200)
@@ -127,6 +131,7 @@ class SiteSchema(BaseSchema):
     party = fields.Function(lambda site: site.party.code)
     name = fields.String()
     name_en = fields.String()
+    name_zh_hant = fields.String()
     kind = fields.String()
     county = fields.String()
     address = fields.String()

@@ -20,6 +20,8 @@ from supply.units import CATEGORIES
 from supply.units import UNITS
 from supply.units import unit_fits
 
+HANT = "In Traditional Chinese; when empty, pages convert `{field}` (OpenCC, Hong Kong phrasing)."
+
 
 class ProductUpdateSchema(BaseSchema):
     """Fields of a product that may be changed."""
@@ -27,7 +29,10 @@ class ProductUpdateSchema(BaseSchema):
     category = choice(CATEGORIES, required=True)
     name = text(100, required=True)
     name_en = text(100)
+    name_zh_hant = text(100, metadata={"description": HANT.format(field="name")})
     variety = text(100)
+    variety_en = text(100)
+    variety_zh_hant = text(100, metadata={"description": HANT.format(field="variety")})
     unit = choice(tuple(UNITS), required=True)
     gtin = Trimmed(load_default=None, allow_none=True)
 
@@ -62,7 +67,10 @@ class ProductSchema(BaseSchema):
     category = fields.String()
     name = fields.String()
     name_en = fields.String()
+    name_zh_hant = fields.String()
     variety = fields.String()
+    variety_en = fields.String()
+    variety_zh_hant = fields.String()
     unit = fields.String()
     gtin = fields.String(allow_none=True)
     created_at = LocalDateTime()

@@ -39,6 +39,8 @@ class NamedRecordSchema(BaseSchema):
     code = fields.String()
     name = fields.String()
     name_en = fields.String()
+    name_zh_hant = fields.String(metadata={"description": "The stored Traditional Chinese name; empty when "
+                                                          "pages convert `name`."})
 
 
 class TraceNodeSchema(BaseSchema):

@@ -1,4 +1,4 @@
-"""Template filters: local times, quantities, names in the visitor's language."""
+"""Template filters: local times, quantities, names in the visitor's language (chosen by `supply.names`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from decimal import Decimal
 from flask import Flask
 from flask_babel import get_locale
 
+from supply.analytes import analyte_name
 from supply.clock import to_local
+from supply.names import record_name
+from supply.places import county_name
+from supply.units import registration_event
 
 
 def local_time(value) -> str:
@@ -23,15 +27,28 @@ def quantity(value) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def local_name(record) -> str:
-    """Show the English name to English readers when there is one, else the Chinese name."""
-    if str(get_locale()) == "en" and getattr(record, "name_en", ""):
-        return record.name_en
-    return record.name
+def local_name(record, field: str = "name") -> str:
+    """Show a record's name (or its `field`, such as a product's variety) in the visitor's language: the English
+    name to English readers, the stored or converted Traditional name to Traditional readers."""
+    return "" if record is None else record_name(record, str(get_locale()), field)
+
+
+def local_county(county: str | None) -> str:
+    """Show a free-text county in the visitor's language (English names of Xining's districts and counties)."""
+    return county_name(county, str(get_locale()))
+
+
+def local_analyte(analyte: str | None) -> str:
+    """Show an analyte as typed by the tester in the visitor's language (English names from supply.analytes)."""
+    return analyte_name(analyte, str(get_locale()))
 
 
 def register_filters(app: Flask) -> None:
-    """Make the filters available to templates."""
+    """Make the filters, and the category's registration event, available to templates."""
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["quantity"] = quantity
     app.jinja_env.filters["local_name"] = local_name
+    app.jinja_env.filters["local_county"] = local_county
+    app.jinja_env.filters["local_analyte"] = local_analyte
+    # The words of a registration follow what its date records (supply.units): harvested, propagated, born.
+    app.jinja_env.globals["registration_event"] = registration_event

@@ -17,6 +17,7 @@ from flask import request
 from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from supply import permissions
 from supply.auth import login_required
@@ -49,7 +50,8 @@ def _state_text(job: ImportJob) -> str:
         "queued": gettext("Waiting to start."),
         "validating": gettext("Checking rows: %(done)s of %(total)s.", done=done, total=total),
         "writing": gettext("Writing rows: %(done)s of %(total)s.", done=done, total=total),
-        "done": gettext("Done: all %(total)s rows were written.", total=total),
+        "done": ngettext("Done: the %(total)s row was written.", "Done: all %(total)s rows were written.",
+                         job.total_rows, total=total),
         "failed": gettext("Nothing was written."),
     }[job.status]
 

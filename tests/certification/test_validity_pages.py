@@ -120,7 +120,8 @@ def test_certification_info_json(client, merged):
     revoked = next(c for c in data["upstream_certificates"] if c["number"] == "ORG-REVOKED-9")
     assert revoked == {
         "kind": "organic", "kind_name": "Organic", "claim": True, "number": "ORG-REVOKED-9", "subject": "party",
-        "issuer": {"name": "中绿华夏有机产品认证中心", "name_en": "COFCC"}, "valid_from": "2026-01-01",
+        "issuer": {"name": "中绿华夏有机产品认证中心", "name_zh_hant": "中綠華夏有機產品認證中心", "name_en": "COFCC"},
+        "valid_from": "2026-01-01",
         "valid_to": "2026-12-31", "permanent": False, "state_on_date": "valid", "date_vouched": "2026-07-01",
         "event": "harvest", "revoked_from": "2026-09-01", "suspended_from": None, "lots": ["FARM-A"]}
     [test] = data["tests"]

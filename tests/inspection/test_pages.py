@@ -159,3 +159,14 @@ def test_inspection_page_lists_its_tests_and_the_lot_page_its_holds(client):
     assert "KIT-77" in detail and "VEG-S2" in detail
     lot_page = client.get("/inspections/lots/VEG-S2").get_data(as_text=True)
     assert 'role="alert"' in lot_page and "KIT-77" in lot_page and "有机磷" in lot_page
+
+
+def test_english_pages_name_the_analyte_in_english(client):
+    vegetable_chain()
+    log_in(client, make_user(role="inspector"))
+    response = client.post("/inspections/tests/new", data=dict(failing_form(), value="10"))
+    assert response.status_code == 302
+    lot_page = client.get("/inspections/lots/VEG-A").get_data(as_text=True)
+    assert "<td>Organophosphates</td>" in lot_page and "有机磷" not in lot_page
+    log_in(client, make_user(role="inspector"), "zh_Hans")
+    assert "<td>有机磷</td>" in client.get("/inspections/lots/VEG-A").get_data(as_text=True)

@@ -52,7 +52,8 @@ def test_a_good_file_is_written_and_the_result_links_the_batches(client, world):
 def test_shipments_result_lists_each_reference_with_its_shipment(client, world):
     response = send(client, shipment_csv([good_shipment_line(world, "TRUCK-A")]), kind="shipments")
     html = client.get(response.headers["Location"]).text
-    assert "1 shipments dispatched, 1 lines" in html and "TRUCK-A" in html and 'href="/shipments/SH' in html
+    assert "1 shipment dispatched, 1 line" in html and "TRUCK-A" in html and 'href="/shipments/SH' in html
+    assert "Done: the 1 row was written." in html
 
 
 def test_bad_rows_are_listed_with_lines_and_reasons_in_chinese(app, client, world):

@@ -86,7 +86,7 @@ def test_direction_and_depth_switch(client):
     log_in(client, chain["operator"])
     upstream = client.get("/batches/VEG-P1?direction=upstream&depth=1").text
     assert set(boxes(upstream)) == {"VEG-P1", "VEG-S1"}
-    assert "goes on beyond 1 steps" in upstream
+    assert "goes on beyond 1 step or 150 lots;" in upstream
     assert re.search(r'direction=upstream[^"]*"[^>]*aria-current="page">Where it came from', upstream)
     full = client.get("/batches/VEG-P1?direction=upstream&depth=5").text
     assert set(boxes(full)) == {"VEG-P1", "VEG-S1", "VEG-M", "VEG-A", "VEG-B"}

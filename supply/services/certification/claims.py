@@ -42,13 +42,13 @@ from supply.services.certification.validity import CertificateState
 from supply.services.certification.validity import LoadedCertificate
 from supply.services.certification.validity import batch_keys
 from supply.services.certification.validity import load_certificates
+from supply.units import registration_event
 
 # Link codes of the walk: 0 a start lot, 1 a source or planting (claims stop), 2 a transformation, 3 a slaughter.
 START, SOURCE, MADE, SLAUGHTER = 0, 1, 2, 3
 # The event a batch's own certificate vouches for when issued after the lot's date: its issue.
 ISSUE = "issue"
 MAX_ROWS = 20000
-CROPS = ("vegetable", "strawberry", "strawberry_seedling", "mushroom")
 # Short certification marks printed on labels: the official Chinese mark and an English word beside it.
 MARKS = {
     "green_food": ("绿色食品", "Green Food"),
@@ -78,13 +78,14 @@ class Lot:
 
     @property
     def event(self) -> str:
-        """Name the event its date vouches for: harvest or production, slaughter, packing."""
+        """Name the event its date vouches for: slaughter, packing, or what a registration records (harvest,
+        propagation, birth ...: `supply.units.registration_event`)."""
         codes = set(self.parents.values())
         if SLAUGHTER in codes:
             return "slaughter"
         if MADE in codes:
             return "packing"
-        return "harvest" if self.category in CROPS else "production"
+        return registration_event(self.category)
 
 
 @dataclass

@@ -54,7 +54,7 @@ def _tests_query():
         TestResult.select(Batch.lot_code, TestResult.kind, TestResult.method, TestResult.analyte, TestResult.value,
                           TestResult.value_unit, TestResult.passed, TestResult.tested_at,
                           Party.code.alias("lab_code"), Party.name.alias("lab_name"),
-                          Party.name_en.alias("lab_name_en"))
+                          Party.name_en.alias("lab_name_en"), Party.name_zh_hant.alias("lab_name_zh_hant"))
         .join(Batch, on=(TestResult.batch == Batch.id))
         .switch(TestResult)
         .join(Party, JOIN.LEFT_OUTER, on=(TestResult.lab == Party.id))
@@ -72,10 +72,10 @@ def test_reports(batch_ids) -> list[TestReport]:
                  {"value": TestResult.value, "passed": TestResult.passed, "tested_at": TestResult.tested_at},
                  ids=bind_ids(batch_ids), limit=MAX_TESTS)
     return [TestReport(row.lot_code, row.kind, row.method, row.analyte, row.value, row.value_unit, bool(row.passed),
-                       row.tested_at, _lab(row.lab_code, row.lab_name, row.lab_name_en))
+                       row.tested_at, _lab(row.lab_code, row.lab_name, row.lab_name_en, row.lab_name_zh_hant))
             for row in rows]
 
 
-def _lab(code: str | None, name: str | None, name_en: str | None) -> Named | None:
+def _lab(code: str | None, name: str | None, name_en: str | None, name_zh_hant: str | None) -> Named | None:
     """Name the lab of a test, or None when the test names no lab."""
-    return Named(code, name, name_en or "") if code else None
+    return Named(code, name, name_en or "", name_zh_hant=name_zh_hant or "") if code else None

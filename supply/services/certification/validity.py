@@ -211,7 +211,8 @@ def _certificates_query():
     )
     return (
         Certificate.select(*_CERT_COLUMNS, issuer.code.alias("issuer_code"), issuer.name.alias("issuer_name"),
-                           issuer.name_en.alias("issuer_name_en"), change.action, change.effective_on, change.at)
+                           issuer.name_en.alias("issuer_name_en"), issuer.name_zh_hant.alias("issuer_name_zh_hant"),
+                           change.action, change.effective_on, change.at)
         .join(issuer, on=(Certificate.issuer == issuer.id))
         .switch(Certificate)
         .join(change, JOIN.LEFT_OUTER,
@@ -245,7 +246,8 @@ def load_certificates(keys: Iterable[tuple]) -> dict[tuple, list[LoadedCertifica
             cert = loaded[row.id] = LoadedCertificate(
                 id=row.id, kind=row.kind, number=row.number, subject_kind=row.subject_kind, party_id=row.party_id,
                 site_id=row.site_id, product_id=row.product_id, batch_id=row.batch_id,
-                issuer=Named(row.issuer_code, row.issuer_name, row.issuer_name_en or ""), valid_from=row.valid_from,
+                issuer=Named(row.issuer_code, row.issuer_name, row.issuer_name_en or "",
+                             name_zh_hant=row.issuer_name_zh_hant or ""), valid_from=row.valid_from,
                 valid_to=row.valid_to, status=row.status, status_from=row.status_from)
         if row.action is not None:
             cert.changes.append((row.effective_on or row.at.date(), row.action))

@@ -38,6 +38,7 @@ class UpstreamLot:
     produced_on: datetime.date
     recalled: bool
     first_mile: bool  # made from nothing: registered where it started
+    category: str = ""  # of its product: the words of its steps follow it
 
 
 @dataclass
@@ -58,8 +59,8 @@ def _origin_rows(lots: list[str]):
     """Read the upstream lots' tokens, quantities and origin sites and parties, in one query."""
     return (
         Batch.select(Batch.id, Batch.lot_code, Batch.public_token, Batch.quantity, Batch.unit,
-                     Site.code, Site.name, Site.name_en, Site.county, Site.latitude, Site.longitude,
-                     Party.code, Party.name, Party.name_en, Party.county)
+                     Site.code, Site.name, Site.name_en, Site.name_zh_hant, Site.county, Site.latitude,
+                     Site.longitude, Party.code, Party.name, Party.name_en, Party.name_zh_hant, Party.county)
         .join(Site, on=(Batch.origin_site == Site.id))
         .switch(Batch)
         .join(Party, on=(Batch.origin_party == Party.id))
@@ -79,13 +80,14 @@ def upstream_of(graph: Trace) -> tuple[list[UpstreamLot], list[Origin]]:
         batch = rows[node.lot]
         first_mile = node.lot not in children
         upstream.append(UpstreamLot(batch.id, node.lot, batch.public_token, node.product, node.origin_party,
-                                    node.produced_on, node.status == BatchStatus.RECALLED, first_mile))
+                                    node.produced_on, node.status == BatchStatus.RECALLED, first_mile, node.category))
         if first_mile:
             site, party = batch.origin_site, batch.origin_party
             origin = origins.get((party.code, site.code, batch.unit))
             if origin is None:
                 origin = origins[(party.code, site.code, batch.unit)] = Origin(
-                    Named(party.code, party.name, party.name_en), Named(site.code, site.name, site.name_en),
+                    Named(party.code, party.name, party.name_en, name_zh_hant=party.name_zh_hant),
+                    Named(site.code, site.name, site.name_en, name_zh_hant=site.name_zh_hant),
                     site.county or party.county, site.latitude, site.longitude, Decimal(0), batch.unit)
             origin.quantity += batch.quantity
             origin.lots.append(node.lot)

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from supply.analytes import analyte_names
 from supply.clock import local_today
 from supply.clock import to_local
 from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.models.batch import BatchStatus
+from supply.names import record_names
+from supply.places import county_names
 from supply.services.certification.claims import BatchCertification
 from supply.services.certification.claims import batch_certification
 from supply.services.certification.lot_tests import TestReport
@@ -52,6 +55,7 @@ class Step:
     temp_min: str | None = None
     temp_max: str | None = None
     day: datetime.date | None = None  # shown instead of `time` (a registration shows its harvest date)
+    category: str = ""  # of the registered lot: its words (harvested, propagated, born) follow the category
     lot: str | None = None  # the upstream lot the step happened to (None: this batch)
 
 
@@ -91,7 +95,7 @@ def public_view(batch: Batch) -> PublicView:
     upstream_recalled = any(u.recalled for u in upstream)
     return PublicView(
         batch=batch,
-        steps=journey(batch.lot_code, events, {lot.lot for lot in upstream}),
+        steps=journey(batch.lot_code, events, batch.product.category, {lot.lot: lot.category for lot in upstream}),
         upstream=upstream,
         origins=origins,
         recalled=batch.status == BatchStatus.RECALLED,
@@ -103,16 +107,19 @@ def public_view(batch: Batch) -> PublicView:
     )
 
 
-def journey(lot: str, events: list[HistoryEvent], upstream: set[str] = frozenset()) -> list[Step]:
+def journey(lot: str, events: list[HistoryEvent], category: str = "", upstream: dict[str, str] | None = None,
+            ) -> list[Step]:
     """Turn the events (oldest first) of a lot and of the `upstream` lots it was made from into the steps a shopper
-    reads, leaving out retracted events; an upstream step names its lot."""
+    reads, leaving out retracted events; an upstream step names its lot. `category` is the lot's product category,
+    `upstream` the category of each upstream lot by lot code (their words follow it)."""
+    upstream = upstream or {}
     names = party_names(events)
     steps = []
     for event in events:
         if event.declared or event.declares:
             continue
         if event.line_for(lot) is not None:
-            step = _step(lot, event, names)
+            step = _step(lot, event, names, category)
             steps.extend([step] if step is not None else [])
         else:
             steps.extend(_upstream_steps(event, upstream, names))
@@ -122,7 +129,7 @@ def journey(lot: str, events: list[HistoryEvent], upstream: set[str] = frozenset
     return steps
 
 
-def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None:
+def _step(lot: str, event: HistoryEvent, names: dict[str, Named], category: str = "") -> Step | None:
     own = event.line_for(lot)
     base = {"time": event.time, "place": event.site, "party": event.party}
     if event.event_type == "TransformationEvent":
@@ -133,7 +140,8 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     quantity = own.quantity if own else None
     unit = own.unit if own else ""
     if event.biz_step == "commissioning":
-        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")), **base)
+        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")),
+                    category=category, **base)
     if event.biz_step == "storing":
         return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
     if event.biz_step == "shipping":
@@ -149,7 +157,7 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     return None
 
 
-def _upstream_steps(event: HistoryEvent, upstream: set[str], names: dict[str, Named]) -> list[Step]:
+def _upstream_steps(event: HistoryEvent, upstream: dict[str, str], names: dict[str, Named]) -> list[Step]:
     """Return the steps an event made of upstream lots: a transformation once, for the lot it made; else per lot."""
     if event.event_type == "TransformationEvent":
         made = [line.lot for line in event.lines_of("output") if line.lot in upstream]
@@ -158,7 +166,7 @@ def _upstream_steps(event: HistoryEvent, upstream: set[str], names: dict[str, Na
         lots = sorted({line.lot for line in event.lines if line.lot in upstream})
     steps = []
     for lot in lots:
-        step = _step(lot, event, names)
+        step = _step(lot, event, names, upstream[lot])
         if step is not None and step.kind not in ("used", "recalled"):
             step.lot = lot
             steps.append(step)
@@ -188,7 +196,8 @@ def _transformation(lot: str, event: HistoryEvent, base: dict) -> Step:
 
 
 def _name(named) -> dict | None:
-    return None if named is None else {"name": named.name, "name_en": named.name_en or None}
+    """Name a record in every language: {"name", "name_zh_hant", "name_en"} (supply.names)."""
+    return record_names(named)
 
 
 def traceability_json(view: PublicView) -> dict:
@@ -197,11 +206,12 @@ def traceability_json(view: PublicView) -> dict:
     site = batch.origin_site
     return {
         "lot": batch.lot_code,
-        "product": {"name": batch.product.name, "name_en": batch.product.name_en or None,
-                    "variety": batch.product.variety or None, "gtin": batch.product.gtin},
+        "product": {**_name(batch.product), "variety": record_names(batch.product, "variety"),
+                    "gtin": batch.product.gtin},
         "produced_on": batch.produced_on.isoformat(),
         "quantity": str(batch.quantity), "unit": batch.unit, "ear_tag": batch.ear_tag,
-        "origin": {"producer": _name(batch.origin_party), "county": site.county or batch.origin_party.county or None,
+        "origin": {"producer": _name(batch.origin_party),
+                   "county": county_names(site.county or batch.origin_party.county),
                    "site": _name(site),
                    "latitude": None if site.latitude is None else str(site.latitude),
                    "longitude": None if site.longitude is None else str(site.longitude)},
@@ -212,7 +222,7 @@ def traceability_json(view: PublicView) -> dict:
              "lot": s.lot or batch.lot_code}
             for s in view.steps
         ],
-        "first_mile": [{"producer": _name(o.party), "site": _name(o.site), "county": o.county or None,
+        "first_mile": [{"producer": _name(o.party), "site": _name(o.site), "county": county_names(o.county),
                         "latitude": None if o.latitude is None else str(o.latitude),
                         "longitude": None if o.longitude is None else str(o.longitude),
                         "quantity": str(o.quantity), "unit": o.unit, "lots": o.lots} for o in view.origins],
@@ -251,7 +261,7 @@ def certification_json(batch: Batch, certification: BatchCertification, tests: l
                     "inputs": claim.inputs, "inputs_with": claim.with_claim, "inputs_without": claim.without_claim}
                    for claim in certification.claims],
         "tests": [{"lot": test.lot, "kind": test.kind, "method": test.method or None,
-                   "analyte": test.analyte or None,
+                   "analyte": analyte_names(test.analyte),
                    "value": None if test.value is None else format(test.value.normalize(), "f"),
                    "unit": test.value_unit or None, "passed": test.passed,
                    "tested_at": to_local(test.tested_at).isoformat(timespec="seconds"), "lab": _name(test.lab)}

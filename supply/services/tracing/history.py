@@ -34,6 +34,7 @@ class Named:
     name: str
     name_en: str = ""
     id: int | None = None
+    name_zh_hant: str = ""  # a stored Traditional name; empty: pages convert `name` (supply.names)
 
 
 @dataclass
@@ -79,9 +80,9 @@ class HistoryEvent:
         return next((line for line in self.lines if line.lot == lot), None)
 
 
-def _named(code: str | None, name: str | None, name_en: str | None) -> Named | None:
+def _named(code: str | None, name: str | None, name_en: str | None, name_zh_hant: str | None = "") -> Named | None:
     """Name an optional record (a site), or None when the row has none."""
-    return None if code is None else Named(code, name, name_en or "")
+    return None if code is None else Named(code, name, name_en or "", name_zh_hant=name_zh_hant or "")
 
 
 # Stored thousandths to units: the exponent computed once, out of the hot loop.
@@ -124,7 +125,9 @@ def _events_query():
     return (
         Event.select(*_EVENT_COLUMNS, Party.id.alias("party_id"), Party.code.alias("party_code"),
                      Party.name.alias("party_name"), Party.name_en.alias("party_name_en"),
+                     Party.name_zh_hant.alias("party_name_zh_hant"),
                      Site.code.alias("site_code"), Site.name.alias("site_name"), Site.name_en.alias("site_name_en"),
+                     Site.name_zh_hant.alias("site_name_zh_hant"),
                      Planting.code.alias("planting_code"))
         .join(Party, on=(Event.party == Party.id))
         .switch(Event)
@@ -184,8 +187,8 @@ def events_touching(batch_ids: list[int]) -> list[HistoryEvent]:
     for row in rows:
         append(HistoryEvent(
             row.id, row.event_id, row.event_type, row.action, row.biz_step, row.disposition, row.event_time,
-            Named(row.party_code, row.party_name, row.party_name_en, row.party_id),
-            _named(row.site_code, row.site_name, row.site_name_en),
+            Named(row.party_code, row.party_name, row.party_name_en, row.party_id, row.party_name_zh_hant),
+            _named(row.site_code, row.site_name, row.site_name_en, row.site_name_zh_hant),
             row.doc_type, row.doc_number, _read_json(row.data), row.declares_id, row.declaration_reason,
             row.planting_code, lines[row.id],
         ))
@@ -220,5 +223,7 @@ def party_names(events: list[HistoryEvent]) -> dict[str, Named]:
     codes.discard(None)
     if not codes:
         return {}
-    rows = Party.select(Party.code, Party.name, Party.name_en).where(Party.code.in_(sorted(codes))).tuples()
-    return {code: Named(code, name, name_en) for code, name, name_en in rows}
+    rows = (Party.select(Party.code, Party.name, Party.name_en, Party.name_zh_hant)
+            .where(Party.code.in_(sorted(codes)))
+            .tuples())
+    return {code: Named(code, name, name_en, name_zh_hant=hant) for code, name, name_en, hant in rows}

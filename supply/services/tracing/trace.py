@@ -154,10 +154,14 @@ def _walk_nodes_query(upstream: bool):
         Batch.select(
             found.c.batch_id, found.c.distance, *_NODE_COLUMNS,
             Product.code.alias("product_code"), Product.name.alias("product_name"),
-            Product.name_en.alias("product_name_en"), Product.category,
+            Product.name_en.alias("product_name_en"), Product.name_zh_hant.alias("product_name_zh_hant"),
+            Product.category,
             origin.code.alias("origin_code"), origin.name.alias("origin_name"), origin.name_en.alias("origin_name_en"),
+            origin.name_zh_hant.alias("origin_name_zh_hant"),
             holder.code.alias("holder_code"), holder.name.alias("holder_name"), holder.name_en.alias("holder_name_en"),
+            holder.name_zh_hant.alias("holder_name_zh_hant"),
             Site.code.alias("site_code"), Site.name.alias("site_name"), Site.name_en.alias("site_name_en"),
+            Site.name_zh_hant.alias("site_name_zh_hant"),
         )
         .from_(found)
         .join(Batch, on=(Batch.id == found.c.batch_id))
@@ -219,10 +223,13 @@ def _nodes(depths: dict[int, int], rows: dict[int, tuple]) -> tuple[list[TraceNo
         row = rows[batch_id]
         lots[batch_id] = row.lot_code
         nodes.append(TraceNode(
-            row.lot_code, signed, Named(row.product_code, row.product_name, row.product_name_en), row.category,
-            Named(row.origin_code, row.origin_name, row.origin_name_en),
-            Named(row.holder_code, row.holder_name, row.holder_name_en),
-            Named(row.site_code, row.site_name, row.site_name_en) if row.site_code else None,
+            row.lot_code, signed,
+            Named(row.product_code, row.product_name, row.product_name_en, name_zh_hant=row.product_name_zh_hant),
+            row.category,
+            Named(row.origin_code, row.origin_name, row.origin_name_en, name_zh_hant=row.origin_name_zh_hant),
+            Named(row.holder_code, row.holder_name, row.holder_name_en, name_zh_hant=row.holder_name_zh_hant),
+            Named(row.site_code, row.site_name, row.site_name_en, name_zh_hant=row.site_name_zh_hant)
+            if row.site_code else None,
             read_quantity(row.quantity), read_quantity(row.on_hand), read_quantity(row.in_transit), row.unit,
             row.status, row.ear_tag, row.produced_on,
         ))
