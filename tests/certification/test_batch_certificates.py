@@ -59,7 +59,7 @@ def test_a_batch_certificate_that_ended_before_the_lot_is_listed_as_expired_not_
     certify("seedling_virus", batch=batch("SEED-1"), number="SV-OLD", valid_from=D(2026, 1, 1),
             valid_to=D(2026, 3, 31))
     assert numbers(batch_certification(batch("SEED-1")).certificates) == {"SV-OLD": ("expired", "2026-07-01",
-                                                                                      "harvest")}
+                                                                                      "propagation")}
 
 
 def test_a_claim_certificate_issued_after_the_lots_date_makes_no_claim():
