@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from supply.clock import LOCAL_TZ
 from supply.clock import to_local
+from supply.clock import to_utc_naive
 from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.models.batch import BatchStatus
@@ -116,10 +118,15 @@ def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
         step = _step(lot, event, names)
         if step is not None:
             steps.append(step)
-    # By the day they happened: a lot registered after its harvest still starts with the harvest (stable sort, so
-    # steps of one day keep the log's order).
-    steps.sort(key=lambda step: step.day or to_local(step.time).date())
+    # By when they happened: a registration at its production time, or first thing on its production day when only
+    # the day is known (also for lots registered before commissioning took the production time); stable sort.
+    steps.sort(key=lambda step: step.time if step.day is None else min(step.time, day_start(step.day)))
     return steps
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Return the first moment of a day in Asia/Shanghai as a stored (naive UTC) time."""
+    return to_utc_naive(datetime.datetime.combine(day, datetime.time.min, LOCAL_TZ))
 
 
 def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None:
@@ -133,7 +140,9 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named]) -> Step | None
     quantity = own.quantity if own else None
     unit = own.unit if own else ""
     if event.biz_step == "commissioning":
-        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")), **base)
+        # A production time shows as a time; a production day alone as its date.
+        day = None if data.get("produced_at") else _date_of(data.get("produced_on"))
+        return Step("registered", quantity=quantity, unit=unit, day=day, **base)
     if event.biz_step == "storing":
         return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
     if event.biz_step == "shipping":
