@@ -118,10 +118,17 @@ def journey(lot: str, events: list[HistoryEvent]) -> list[Step]:
         step = _step(lot, event, names)
         if step is not None:
             steps.append(step)
-    # By when they happened: a registration at its production time, or first thing on its production day when only
-    # the day is known (also for lots registered before commissioning took the production time); stable sort.
-    steps.sort(key=lambda step: step.time if step.day is None else min(step.time, day_start(step.day)))
+    steps.sort(key=_when)
     return steps
+
+
+def _when(step: Step) -> tuple[datetime.datetime, int]:
+    """Order steps by when they happened: a registration at its production time, or before anything else on its
+    production day when only the day is known (also when its event is dated the day it was typed in, as lots
+    registered before commissioning took the production time are). Ties keep the log's order (a stable sort)."""
+    if step.day is None:
+        return step.time, 1
+    return min(step.time, day_start(step.day)), 0
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
