@@ -63,3 +63,11 @@ def test_a_bad_production_time_is_shown_beside_its_field_in_the_users_language(c
     assert response.status_code == 422
     assert field_error(response.text, field) == message
     assert f'name="produced_at" value="{overrides["produced_at"]}"' in response.text
+
+
+def test_the_timeline_dates_a_registration_by_its_time_or_by_its_day_alone(client, producer_setup):
+    _, site, product = producer_setup
+    client.post("/batches/new", data=form_for(site, product, lot_code="AT-TIME", produced_at="2026-07-01T06:30"))
+    client.post("/batches/new", data=form_for(site, product, lot_code="ON-DAY"))
+    assert '<time class="when">2026-07-01 06:30</time>' in client.get("/batches/AT-TIME").text
+    assert '<time class="when">2026-07-01</time>' in client.get("/batches/ON-DAY").text
