@@ -32,7 +32,8 @@ def register(body: dict) -> dict:
     """Read a registration (BatchCreateSchema)."""
     return {"lot_code": body.get("lot_code"), "product": body["product"], "site": body["site"],
             "quantity": quantity(body["quantity"]), "unit": body.get("unit"),
-            "produced_on": datetime.date.fromisoformat(body["produced_on"]), "field_name": body.get("field_name", ""),
+            "produced_on": datetime.date.fromisoformat(body["produced_on"]),
+            "produced_at": moment(body.get("produced_at")), "field_name": body.get("field_name", ""),
             "ear_tag": body.get("ear_tag"), "notes": body.get("notes", ""), "source_lots": body.get("source_lots", []),
             "planting": body.get("planting")}
 

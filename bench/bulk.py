@@ -6,10 +6,11 @@ and chain hashes (the services' own hashing), event_batch lines, holdings, batch
 shipments and their lines. Mass balance is the services' own `_check_balance`. The plan is valid by
 construction, so the checks that refuse bad requests are left to the services.
 
-One difference by design: where a service stamps the clock (record times, a registration's event time, the
-dates in shipment and planting codes), the bulk path uses the season's simulated time, so a generated season
-reads as recorded while it happened. tests/test_bench_season.py replays one plan both ways and compares the
-two databases, so the paths cannot drift apart unnoticed.
+One difference by design: where a service stamps the clock (record times, the dates in shipment and planting
+codes), the bulk path uses the season's simulated time, so a generated season reads as recorded while it happened.
+Event times are the plan's own (a registration's is its production time), the same on both paths.
+tests/app/test_bench_season.py replays one plan both ways and compares the two databases, so the paths cannot
+drift apart unnoticed.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from supply.models import Site
 from supply.models import User
 from supply.models.custody import ShipmentStatus
 from supply.services.custody.genealogy import Source
+from supply.services.custody.timeline import offset_text
+from supply.services.custody.timeline import production_time
+from supply.services.custody.timeline import stamp
 from supply.services.custody.transformations import BIZ_STEPS
 from supply.services.custody.transformations import OUTPUT_CATEGORIES
 from supply.services.custody.transformations import _check_balance
@@ -103,6 +107,7 @@ class BulkReplay:
         lot_code = data.pop("lot_code")
         source_lots = data.pop("source_lots", None) or []
         planting = data.pop("planting", None)
+        produced_at = data.pop("produced_at", None)
         batch = self.ledger.add_batch(dict(
             lot_code=lot_code, public_token=new_public_token(), product=product.id, origin_party=site.party_id,
             origin_site=site.id, holder=site.party_id, site=site.id, on_hand=data["quantity"],
@@ -115,7 +120,9 @@ class BulkReplay:
         event = self.ledger.record_event(
             [(batch, "object", batch.quantity, batch.unit)], event_type="ObjectEvent", action="ADD",
             biz_step="commissioning", disposition="active", party=site.party_id, site=site.id,
-            data={"produced_on": batch.produced_on.isoformat(), "field_name": batch.field_name,
+            event_time=production_time(batch.produced_on, produced_at), event_tz=offset_text(produced_at),
+            data={"produced_on": batch.produced_on.isoformat(),
+                  "produced_at": produced_at.isoformat() if produced_at else None, "field_name": batch.field_name,
                   "ear_tag": batch.ear_tag, "sources": [source.describe() for source in sources]})
         self.ledger.out[BatchLink] += [
             link_row(s.batch, batch, event.id, s.kind, s.quantity, s.batch.unit if s.quantity is not None else "")
@@ -173,13 +180,14 @@ class BulkReplay:
                 losses.append({"lot": batch.lot_code, "quantity": quantity_text(row["loss"]),
                                "reason": row["loss_reason"]})
             self.ledger.transit[row["batch"]] -= row["quantity"]
+        arrived = to_utc_naive(data["received_at"]) if data.get("received_at") else self.ledger.now
         event = self.ledger.record_event(
             lines, event_type="ObjectEvent", action="OBSERVE", biz_step="receiving", disposition="in_progress",
             party=shipment["receiver"], site=site.id, event_time=data.get("received_at"), doc_type="recadv",
             doc_number=shipment["doc_number"],
             data={"shipment": shipment["code"], "from_party": self.catalogue.party_by_id[shipment["sender"]].code,
                   "from_site": self.catalogue.site_by_id[shipment["from_site"]].code, "losses": losses,
-                  "temperature": temperatures(data, shipment["departed_at"], self.ledger.now)})
+                  "temperature": temperatures(data, shipment["departed_at"], arrived)})
         shipment.update(status=ShipmentStatus.RECEIVED, to_site=site.id, received_at=event.event_time,
                         close_event=event.id)
         self.ledger.out[Shipment].append(shipment)
@@ -263,10 +271,10 @@ def link_row(parent: Batch, child: Batch, event_id: int, kind: str, quantity, un
             "unit": unit, "retracted": False}
 
 
-def temperatures(data: dict, departed_at: datetime.datetime, now: datetime.datetime) -> dict | None:
-    """Return the temperatures logged on the way as a receipt records them (shipments._temperatures)."""
+def temperatures(data: dict, departed_at: datetime.datetime, arrived: datetime.datetime) -> dict | None:
+    """Return the temperatures logged from departure to arrival (stored UTC times), as a receipt records them
+    (shipments._temperatures)."""
     low, high = data.get("temperature_min"), data.get("temperature_max")
     if low is None and high is None:
         return None
-    return {"min": quantity_text(low), "max": quantity_text(high), "from": departed_at.isoformat() + "Z",
-            "to": now.isoformat() + "Z"}
+    return {"min": quantity_text(low), "max": quantity_text(high), "from": stamp(departed_at), "to": stamp(arrived)}

@@ -80,7 +80,7 @@ def harvest_csv(site: Site, product: Product, rows: int) -> bytes:
         lot = f"BI{site.party_id:04d}-{n:06d}" if n % 4 == 0 else ""
         day = start + datetime.timedelta(days=n % 100)
         quantity = Decimal(100 + n % 900) + Decimal(n % 7) / 2
-        lines.append(f"{lot},{product.code},{site.code},{quantity},,{day.isoformat()},{n % 40 + 1}号地,,")
+        lines.append(f"{lot},{product.code},{site.code},{quantity},,{day.isoformat()},,{n % 40 + 1}号地,,")
     return ("\r\n".join(lines) + "\r\n").encode()
 
 

@@ -113,7 +113,7 @@ class Planner:
         """Register a harvest (or an animal, or a seedling lot) and return its lot code."""
         code = self.lot_code(product, when.date())
         body = {"lot_code": code, "product": product, "site": site, "quantity": text(quantity),
-                "produced_on": when.date().isoformat(), "field_name": field_name}
+                "produced_on": when.date().isoformat(), "produced_at": when.isoformat(), "field_name": field_name}
         if ear_tag:
             body["ear_tag"] = ear_tag
         group.ops.append(Op("register", body, when, planting))

@@ -8,11 +8,14 @@ from marshmallow import validate
 from marshmallow import validates
 from marshmallow import validates_schema
 
+from supply.clock import LOCAL_TZ
 from supply.i18n import N_
 from supply.identifiers import is_valid_ear_tag
 from supply.identifiers import is_valid_lot_code
 from supply.models.batch import BATCH_STATUSES
+from supply.schemas.common import ZERO
 from supply.schemas.common import BaseSchema
+from supply.schemas.common import EventTime
 from supply.schemas.common import LocalDateTime
 from supply.schemas.common import PageQuerySchema
 from supply.schemas.common import Quantity
@@ -33,7 +36,15 @@ class BatchCreateSchema(BaseSchema):
     site = code_field(required=True)
     quantity = Quantity(required=True)
     unit = choice(tuple(UNITS), load_default=None, allow_none=True)
-    produced_on = fields.Date(required=True, validate=not_in_future)
+    produced_on = fields.Date(
+        load_default=None, validate=not_in_future,
+        metadata={"description": "The harvest, birth or production day; may be left out when produced_at is given."},
+    )
+    produced_at = EventTime(
+        ahead=ZERO, load_default=None, allow_none=True,
+        metadata={"description": "When it was harvested, born or produced, with its offset (+08:00 when none is "
+                                 "written); the commissioning event's eventTime."},
+    )
     field_name = text(100)
     ear_tag = Trimmed(load_default=None, allow_none=True)
     notes = text(2000)
@@ -65,6 +76,21 @@ class BatchCreateSchema(BaseSchema):
     def _lot_code_empty(self, data: dict, **kwargs) -> None:
         if data.get("lot_code") == "":
             data["lot_code"] = None
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _production_day(self, data: dict, original: dict, **kwargs) -> None:
+        # A date alone stands for its day; a time gives the day in Beijing time, and both must then agree.
+        given = {name for name in ("produced_on", "produced_at") if original.get(name) not in (None, "")}
+        if not given:
+            raise ValidationError(N_("Missing data for required field."), "produced_on")
+        moment, day = data.get("produced_at"), data.get("produced_on")
+        if moment is None:
+            return
+        local_day = moment.astimezone(LOCAL_TZ).date()
+        if "produced_on" not in given:
+            data["produced_on"] = local_day
+        elif day is not None and day != local_day:
+            raise ValidationError(N_("Not the day of the production time in Beijing time."), "produced_on")
 
 
 class BatchUpdateSchema(BaseSchema):

@@ -183,21 +183,47 @@ def not_in_future(value: datetime.date) -> None:
         raise ValidationError(N_("The date may not be in the future."))
 
 
-class EventTime(fields.AwareDateTime):
-    """An ISO 8601 time; without an offset it is read as Asia/Shanghai. Not more than a day ahead."""
+# The offsets in use on Earth run from -12:00 to +14:00 in whole quarter hours (+05:45 Nepal, +08:45 Eucla).
+OFFSET_RANGE = (datetime.timedelta(hours=-12), datetime.timedelta(hours=14))
+OFFSET_STEP = datetime.timedelta(minutes=15)
+ZERO = datetime.timedelta(0)
+# A written offset after the time of day ("T08:00+25:00"), read before parsing so it gets its own message.
+WRITTEN_OFFSET = re.compile(r"[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?([+-])(\d{2}):?(\d{2})?$")
+BAD_OFFSET = N_("Not a real time zone offset: use one from -12:00 to +14:00, such as +08:00.")
 
-    def __init__(self, **kwargs) -> None:
+
+def check_offset(text: str, value: datetime.datetime | None = None) -> None:
+    """Refuse a time whose UTC offset no place uses (+25:00, +08:61, +13:37, offsets with seconds)."""
+    written = WRITTEN_OFFSET.search(text)
+    if written and (int(written[2]) > 14 or int(written[3] or 0) >= 60):
+        raise ValidationError(BAD_OFFSET)
+    offset = value.utcoffset() if value is not None else None
+    if offset is not None and not (OFFSET_RANGE[0] <= offset <= OFFSET_RANGE[1] and offset % OFFSET_STEP == ZERO):
+        raise ValidationError(BAD_OFFSET)
+
+
+class EventTime(fields.AwareDateTime):
+    """An ISO 8601 time; without an offset it is read as Asia/Shanghai. Not more than a day ahead.
+
+    `ahead` is how far past now the time may lie (a day: a client's clock or time zone a little off).
+    """
+
+    def __init__(self, ahead: datetime.timedelta = datetime.timedelta(days=1), **kwargs) -> None:
         super().__init__(default_timezone=LOCAL_TZ, **kwargs)
+        self.ahead = ahead
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and len(value) > 40:
             raise ValidationError(N_("Not a valid datetime."))
+        if isinstance(value, str):
+            check_offset(value)
         result = super()._deserialize(value, attr, data, **kwargs)
+        check_offset("", result)
         try:
             result.astimezone(datetime.UTC)  # year 1 at +14:00 falls before the calendar's first day in UTC
         except OverflowError as exc:
             raise ValidationError(N_("Out of range.")) from exc
-        if result - datetime.datetime.now(datetime.UTC) > datetime.timedelta(days=1):
+        if result - datetime.datetime.now(datetime.UTC) > self.ahead:
             raise ValidationError(N_("The time may not be in the future."))
         return result
 

@@ -153,7 +153,8 @@ def _body_routes(world: dict) -> dict:
         ("POST", "/users"): ("/users", user_body(world)),
         ("PATCH", "/users/<int:user_id>"): (f"/users/{world['producer'].id}",
                                             {"name": "n", "role": "producer", "active": True}),
-        ("POST", "/batches"): ("/batches", batch_body(world, lot_code="ODD-1", notes="n", field_name="f")),
+        ("POST", "/batches"): ("/batches", batch_body(world, lot_code="ODD-1", notes="n", field_name="f",
+                                                     produced_at="2026-07-01T06:30:00+08:00")),
         ("PATCH", "/batches/<path:lot_code>"): (f"/batches/{batch.lot_code}", {"notes": "n", "field_name": "f"}),
         ("POST", "/shipments"): ("/shipments", {
             "from_site": world["site"].code, "to_party": world["other_site"].party.code, "carrier": "c",

@@ -7,6 +7,8 @@ from decimal import Decimal
 from supply.services.custody.shipments import create_shipment
 from supply.services.custody.shipments import receive_shipment
 from supply.services.custody.transformations import transform
+from tests.builders.custody import PLANTED_AT
+from tests.builders.custody import SEEDLINGS_ON
 from tests.builders.custody import register
 from tests.builders.factories import make_party
 from tests.builders.factories import make_product
@@ -80,7 +82,7 @@ def strawberry_chain() -> dict:
     field = make_site(party=farm.party, kind="field")
     seedling = make_product(category="strawberry_seedling", unit="plant", name="草莓苗")
     berry = make_product(category="strawberry", unit="kg", name="夏草莓", name_en="Summer strawberry")
-    register(farm, field, seedling, "5000", lot_code="SEED-1")
-    planting = run(farm, field, "planting", [("SEED-1", None)])["planting"]
+    register(farm, field, seedling, "5000", lot_code="SEED-1", produced_on=SEEDLINGS_ON)
+    planting = run(farm, field, "planting", [("SEED-1", None)], time=PLANTED_AT)["planting"]
     register(farm, field, berry, "800", lot_code="BERRY-1", planting=planting.code)
     return {"farm": farm, "field": field, "planting": planting}

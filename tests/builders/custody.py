@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+from supply.clock import LOCAL_TZ
 from supply.models import Batch
 from supply.models import Holding
 from supply.services.custody.batches import register_batch
@@ -18,6 +19,10 @@ from tests.builders.factories import make_product
 from tests.builders.factories import make_site
 from tests.builders.factories import make_user
 from tests.builders.pages import log_in
+
+# Seedlings come before their planting, and a harvest from a planting after it (register's default day is 07-01).
+SEEDLINGS_ON = datetime.date(2026, 5, 20)
+PLANTED_AT = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
 
 
 def register(user, site, product, quantity: str = "500", **extra) -> Batch:
@@ -91,8 +96,9 @@ def ship_form(world, /, lines=None, **overrides) -> dict:
 
 
 def shipped(world, quantity: str = "100"):
-    """Send part of the world's batch to the receiver through the service."""
+    """Send part of the world's batch to the receiver through the service, on the morning of its harvest day."""
     return create_shipment(world.sender, {"from_site": world.site.code, "to_party": world.receiver_party.code,
+                                          "departed_at": datetime.datetime(2026, 7, 15, 8, 30, tzinfo=LOCAL_TZ),
                                           "lines": [{"lot": world.batch.lot_code, "quantity": Decimal(quantity)}]})
 
 

@@ -32,7 +32,8 @@ def make_gtin() -> str:
     return body + gtin_check_digit(body)
 
 
-def _ship_and_receive(sender, from_site, receiver, to_site, batch, quantity: str, received: str, **extra):
+def _ship_and_receive(sender, from_site, receiver, to_site, batch, quantity: str, received: str,
+                      received_at=None, **extra):
     shipment = create_shipment(sender, {
         "from_site": from_site.code, "to_party": to_site.party.code, "to_site": to_site.code,
         "lines": [{"lot": batch.lot_code, "quantity": Decimal(quantity)}], **extra})
@@ -42,7 +43,8 @@ def _ship_and_receive(sender, from_site, receiver, to_site, batch, quantity: str
     temperatures = {}
     if "set_point" in extra:
         temperatures = {"temperature_min": Decimal("2.5"), "temperature_max": Decimal("6.0")}
-    receive_shipment(receiver, shipment.code, {"site": to_site.code, "lines": [line], **temperatures})
+    receive_shipment(receiver, shipment.code, {"site": to_site.code, "lines": [line], "received_at": received_at,
+                                               **temperatures})
     return shipment
 
 
@@ -58,14 +60,19 @@ def build_chain() -> dict:
     cold_store = make_site(party=operator_party, kind="cold_store", name="城北冷库")
     abattoir = make_site(party=operator_party, kind="abattoir", name="城北屠宰场")
 
-    first = register(producer, field, broccoli, "300", field_name="一号地")
-    second = register(producer, field, broccoli, "200", field_name="二号地")
+    # The morning's harvest, merged, shipped and received, then stored: each before the next, all within the
+    # last eight hours (so in the period of today and yesterday, whatever the time of day).
+    now = datetime.datetime.now(LOCAL_TZ)
+    harvested = now - datetime.timedelta(hours=8)
+    first = register(producer, field, broccoli, "300", field_name="一号地", produced_on=harvested.date(),
+                     produced_at=harvested)
+    second = register(producer, field, broccoli, "200", field_name="二号地", produced_on=harvested.date())
     merged = run(producer, "merge", field, [(first, "300"), (second, "200")], [{"quantity": "495"}],
-                 loss="5", loss_reason="修整损耗")["outputs"][0]
+                 loss="5", loss_reason="修整损耗", time=now - datetime.timedelta(hours=6))["outputs"][0]
     shipment = _ship_and_receive(producer, field, operator, cold_store, merged, "495", "490",
                                  carrier="青海冷链运输", vehicle_plate="青A·12345", doc_number="DN-2026-001",
-                                 set_point=Decimal("4.0"))
-    now = datetime.datetime.now(LOCAL_TZ)
+                                 set_point=Decimal("4.0"), departed_at=now - datetime.timedelta(hours=5),
+                                 received_at=now - datetime.timedelta(hours=4))
     wrong = record_storing(operator, {
         "site": cold_store.code, "lot": merged.lot_code, "temperature_min": Decimal("-8"),
         "temperature_max": Decimal("-2"), "interval_start": now - datetime.timedelta(hours=3),
@@ -83,7 +90,8 @@ def build_chain() -> dict:
     brisket = make_product(category="yak_meat", unit="kg", name="牦牛腩", name_en="Yak brisket")
     shank = make_product(category="yak_meat", unit="kg", name="牦牛腱子", name_en="Yak shank")
     ear_tag = make_ear_tag()
-    yak = register(herder, pasture, live_yak, "1", unit="head", ear_tag=ear_tag, field_name="三号圈")
+    yak = register(herder, pasture, live_yak, "1", unit="head", ear_tag=ear_tag, field_name="三号圈",
+                   produced_on=harvested.date(), produced_at=harvested)
     _ship_and_receive(herder, pasture, operator, abattoir, yak, "1", "1")
     body = run(operator, "slaughter", abattoir, [(yak, None)],
                [{"product": carcass.code, "quantity": "220"}])["outputs"][0]

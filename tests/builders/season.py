@@ -49,8 +49,6 @@ def normalised(data: dict) -> dict:
     data = dict(data)
     if "shipment" in data:
         data["shipment"] = "SH"
-    if data.get("temperature"):
-        data["temperature"] = {**data["temperature"], "to": None}
     if "sources" in data:
         data["sources"] = [{**source, "planting": source["planting"] and "PL"} for source in data["sources"]]
     return data
@@ -71,8 +69,7 @@ def snapshot() -> dict:
         "links": sorted((lots[k.parent_id], lots[k.child_id], k.kind, k.quantity, k.unit, k.retracted)
                         for k in BatchLink.select()),
         "events": [(e.event_type, e.action, e.biz_step, e.disposition, parties[e.party_id], sites.get(e.site_id),
-                    e.doc_type, e.doc_number, e.event_tz, normalised(e.data), sorted(lines[e.id]),
-                    None if e.biz_step == "commissioning" else e.event_time)
+                    e.doc_type, e.doc_number, e.event_tz, normalised(e.data), sorted(lines[e.id]), e.event_time)
                    for e in Event.select().order_by(Event.id)],
         "shipments": sorted((s.doc_number, parties[s.sender_id], sites[s.from_site_id], parties[s.receiver_id],
                              sites.get(s.to_site_id), s.carrier, s.vehicle_plate, s.departed_at, s.set_point, s.status,

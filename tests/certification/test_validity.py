@@ -15,6 +15,8 @@ from supply.services.certification.claims import certifications
 from supply.services.certification.validity import certificates_valid_at
 from tests.builders.chains import run
 from tests.builders.chains import ship_and_receive
+from tests.builders.custody import PLANTED_AT
+from tests.builders.custody import SEEDLINGS_ON
 from tests.builders.custody import register
 from tests.builders.factories import make_batch
 from tests.builders.factories import make_party
@@ -260,10 +262,10 @@ def test_claims_do_not_pass_from_seedlings_to_berries():
     field = make_site(party=farm.party, kind="field")
     seedling = make_product(category="strawberry_seedling", unit="plant")
     berry = make_product(category="strawberry", unit="kg")
-    seedlings = register(farm, field, seedling, "5000")
+    seedlings = register(farm, field, seedling, "5000", produced_on=SEEDLINGS_ON)
     certify(batch=seedlings, number="ORG-SEED")
     certify("seedling_virus", batch=seedlings, number="VT-2026-01")
-    planting = run(farm, field, "planting", [(seedlings.lot_code, None)])["planting"]
+    planting = run(farm, field, "planting", [(seedlings.lot_code, None)], time=PLANTED_AT)["planting"]
     berries = register(farm, field, berry, "800", planting=planting.code)
     found = certifications([berries.id, seedlings.id])
     assert found[berries.id].claims == [] and found[berries.id].event == "harvest"

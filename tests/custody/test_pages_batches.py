@@ -21,7 +21,8 @@ from tests.builders.factories import make_user
 from tests.builders.pages import field_error
 from tests.builders.pages import log_in
 
-REGISTER_FIELDS = ("lot_code", "product", "site", "quantity", "unit", "produced_on", "field_name", "ear_tag", "notes")
+REGISTER_FIELDS = ("lot_code", "product", "site", "quantity", "unit", "produced_on", "produced_at", "field_name",
+                   "ear_tag", "notes")
 
 
 @pytest.fixture()
@@ -47,6 +48,7 @@ def test_register_page_has_the_agreed_fields(client, producer_setup):
     for name in REGISTER_FIELDS:
         assert f'name="{name}"' in html
     assert 'type="date" name="produced_on"' in html
+    assert 'type="datetime-local" name="produced_at"' in html
     assert ">Register</button>" in html
 
 

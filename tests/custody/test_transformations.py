@@ -14,6 +14,8 @@ from supply.models import Event
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
+from tests.builders.custody import PLANTED_AT
+from tests.builders.custody import SEEDLINGS_ON
 from tests.builders.custody import register
 from tests.builders.custody import run
 from tests.builders.factories import auth_header
@@ -109,8 +111,8 @@ def test_berries_trace_back_to_the_seedling_lot_through_the_planting(coop):
     field = make_site(party=coop["user"].party, kind="field")
     seedlings = make_product(category="strawberry_seedling", unit="plant")
     berries = make_product(category="strawberry", unit="kg")
-    plants = register(coop["user"], field, seedlings, "2000")
-    planting = run(coop["user"], "planting", field, [(plants, "1500")], [])["planting"]
+    plants = register(coop["user"], field, seedlings, "2000", produced_on=SEEDLINGS_ON)
+    planting = run(coop["user"], "planting", field, [(plants, "1500")], [], time=PLANTED_AT)["planting"]
     assert planting.code.startswith("PL")
     assert Batch.get_by_id(plants.id).on_hand == Decimal("500")
     harvest = register(coop["user"], field, berries, "350", planting=planting.code)

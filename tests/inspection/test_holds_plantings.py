@@ -10,6 +10,8 @@ from supply.services.inspection import holds
 from supply.services.inspection import inspections
 from supply.services.recalls import recalls
 from tests.builders.chains import run
+from tests.builders.custody import PLANTED_AT
+from tests.builders.custody import SEEDLINGS_ON
 from tests.builders.custody import register
 from tests.builders.factories import make_party
 from tests.builders.factories import make_product
@@ -25,8 +27,9 @@ def planted():
     farm = make_user(role="producer", party=make_party(kind="farm"))
     field = make_site(party=farm.party, kind="field")
     berry = make_product(category="strawberry", unit="kg")
-    seedlings = register(farm, field, make_product(category="strawberry_seedling", unit="plant"), "5000")
-    planting = run(farm, field, "planting", [(seedlings.lot_code, None)])["planting"]
+    seedlings = register(farm, field, make_product(category="strawberry_seedling", unit="plant"), "5000",
+                         produced_on=SEEDLINGS_ON)
+    planting = run(farm, field, "planting", [(seedlings.lot_code, None)], time=PLANTED_AT)["planting"]
     early = register(farm, field, berry, "800", planting=planting.code)
     return {"farm": farm, "field": field, "berry": berry, "seedlings": seedlings, "planting": planting,
             "early": early, "inspector": make_user(role="inspector")}

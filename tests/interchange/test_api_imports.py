@@ -255,12 +255,13 @@ def test_the_bulk_path_writes_the_same_rows_as_register_batch(world):
     holdings = [_columns(Holding.get(Holding.batch == b.id), {"id", "batch"}) for b in twins]
     assert holdings[0] == holdings[1]
     events = [Event.select().join(EventBatch).where(EventBatch.batch == b.id).get() for b in twins]
-    per_event = {"id", "event_id", "event_time", "record_time", "content_hash", "chain_hash"}
+    per_event = {"id", "event_id", "record_time", "content_hash", "chain_hash"}
     assert _columns(events[0], per_event) == _columns(events[1], per_event)
     stored = db.execute_sql(f"SELECT data FROM event WHERE id IN ({events[0].id}, {events[1].id})")  # raw text
     assert len({str(data) for (data,) in stored.fetchall()}) == 1
-    assert events[0].data == {"produced_on": "2026-07-01", "field_name": "3号地", "ear_tag": "263012345678902",
-                              "sources": []}
+    assert events[0].data == {"produced_on": "2026-07-01", "produced_at": None, "field_name": "3号地",
+                              "ear_tag": "263012345678902", "sources": []}
+    assert events[0].event_time == datetime.datetime(2026, 6, 30, 16, 0)  # the first moment of 07-01, Beijing time
     lines = [_columns(EventBatch.get(EventBatch.batch == b.id), {"id", "event", "batch"}) for b in twins]
     assert lines[0] == lines[1] == {"role": "object", "quantity": Decimal("1.000"), "unit": "head", "prev_hash": ""}
     assert [b.chain_head for b in twins] == [e.chain_hash for e in events]

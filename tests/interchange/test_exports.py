@@ -18,6 +18,8 @@ from supply.services.interchange.epcis_extensions import NS
 from supply.services.interchange.kde import COLUMNS
 from supply.services.tracing import trace
 from tests.builders import SHARED
+from tests.builders.custody import PLANTED_AT
+from tests.builders.custody import SEEDLINGS_ON
 from tests.builders.custody import register
 from tests.builders.exports import build_chain
 from tests.builders.factories import auth_header
@@ -160,8 +162,9 @@ def test_a_planting_goes_out_as_our_own_business_step(client, app, schema):
     grower = make_user()
     greenhouse = make_site(party=grower.party, kind="greenhouse", name="草莓大棚")
     seedlings = register(grower, greenhouse, make_product(category="strawberry_seedling", unit="plant",
-                                                          name="草莓苗"), "2000", unit="plant")
-    planting = transform(grower, {"kind": "planting", "site": greenhouse.code,
+                                                          name="草莓苗"), "2000", unit="plant",
+                         produced_on=SEEDLINGS_ON)
+    planting = transform(grower, {"kind": "planting", "site": greenhouse.code, "time": PLANTED_AT,
                                   "inputs": [{"lot": seedlings.lot_code, "quantity": None}]})["planting"]
     berries = register(grower, greenhouse, make_product(category="strawberry", name="草莓"), "80",
                        planting=planting.code)

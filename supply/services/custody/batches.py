@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from peewee import JOIN
 from peewee import IntegrityError
 
@@ -23,6 +25,7 @@ from supply.services.audit.writes import audited
 from supply.services.custody import genealogy
 from supply.services.custody import inherited_holds
 from supply.services.custody import stock
+from supply.services.custody import timeline
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
 from supply.services.errors import Conflict
@@ -67,6 +70,7 @@ def register_batch(actor: User, data: dict) -> Batch:
         lot_code = data.pop("lot_code", None)
         source_lots = data.pop("source_lots", None) or []
         planting = data.pop("planting", None)
+        produced_at = data.pop("produced_at", None)
         if lot_code and Batch.select().where(Batch.lot_code == lot_code).exists():
             raise Conflict.field("lot_code", N_("This lot code is taken."))
         fields = dict(
@@ -82,14 +86,20 @@ def register_batch(actor: User, data: dict) -> Batch:
         batch = create_with_codes(fields, lot_code, LOT_PREFIXES[product.category])
         stock.put(batch, site.party, site, batch.quantity)
         sources = genealogy.resolve_sources(source_lots, planting, site)
-        event = record_commissioning(actor, batch, site, sources)
+        started = timeline.production_time(batch.produced_on, produced_at)
+        timeline.require_after_sources(sources, started, "produced_at" if produced_at else "produced_on")
+        event = record_commissioning(actor, batch, site, sources, produced_at)
         genealogy.link_sources(batch, event, sources)
         inherited_holds.carry_over(actor, batch, [source.batch.id for source in sources])
         return batch
 
 
-def record_commissioning(actor: User | None, batch: Batch, site: Site, sources=()) -> Event:
-    """Log a registration as the EPCIS commissioning event (ObjectEvent ADD) that starts the batch's chain."""
+def record_commissioning(actor: User | None, batch: Batch, site: Site, sources=(),
+                         produced_at: datetime.datetime | None = None) -> Event:
+    """Log a registration as the EPCIS commissioning event (ObjectEvent ADD) that starts the batch's chain.
+
+    Its event time is the production time (with its offset), or the first moment of the production day.
+    """
     return record_event(
         event_type="ObjectEvent",
         action="ADD",
@@ -99,8 +109,11 @@ def record_commissioning(actor: User | None, batch: Batch, site: Site, sources=(
         site=site,
         recorded_by=actor,
         lines=[Line(batch, "object", batch.quantity, batch.unit)],
+        event_time=timeline.production_time(batch.produced_on, produced_at),
+        event_tz=timeline.offset_text(produced_at),
         data={
             "produced_on": batch.produced_on.isoformat(),
+            "produced_at": produced_at.isoformat() if produced_at else None,
             "field_name": batch.field_name,
             "ear_tag": batch.ear_tag,
             "sources": [source.describe() for source in sources],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
+from supply.clock import to_utc_naive
 from supply.clock import utcnow
 from supply.db import db
 from supply.db.bulk_insert import existing
@@ -32,6 +33,8 @@ from supply.models import User
 from supply.models.batch import BatchStatus
 from supply.services.custody.events import chain_hash
 from supply.services.custody.events import content_hash
+from supply.services.custody.timeline import offset_text
+from supply.services.custody.timeline import production_time
 from supply.services.errors import Conflict
 from supply.units import LOT_PREFIXES
 
@@ -114,11 +117,14 @@ class Commissioning:
 def _commissioning(actor: User, item: NewBatch, now: datetime.datetime) -> Commissioning:
     """Build the commissioning event of a new batch as record_commissioning and record_event would."""
     data = item.data
+    produced_at = data.get("produced_at")
     event = Commissioning(
-        event_id=f"urn:uuid:{uuid.uuid4()}", event_time=now, record_time=now, recorded_by_id=actor.id,
+        event_id=f"urn:uuid:{uuid.uuid4()}", record_time=now, recorded_by_id=actor.id,
+        event_time=to_utc_naive(production_time(data["produced_on"], produced_at)), event_tz=offset_text(produced_at),
         party_id=item.site.party_id, site_id=item.site.id,
         # record_event stores its data through JSON; these values are JSON's own already.
-        data={"produced_on": data["produced_on"].isoformat(), "field_name": data["field_name"],
+        data={"produced_on": data["produced_on"].isoformat(),
+              "produced_at": produced_at.isoformat() if produced_at else None, "field_name": data["field_name"],
               "ear_tag": data["ear_tag"], "sources": []},
     )
     event.content_hash = content_hash(event, [(item.lot_code, "object", data["quantity"], data["unit"])])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from supply import permissions
+from supply.clock import to_utc_naive
 from supply.db import db
 from supply.i18n import N_
 from supply.models import Event
 from supply.models import User
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
+from supply.services.custody import timeline
 from supply.services.custody.batches import get_batch
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
@@ -34,11 +36,16 @@ def record_storing(actor: User, data: dict) -> Event:
         start, end = data.get("interval_start"), data.get("interval_end")
         if start and end and start > end:
             raise Invalid.field("interval_end", N_("The interval ends before it starts."))
+        if start:
+            timeline.require_not_before([batch.id], start, "interval_start")
+        when = end or data.get("time")
+        timeline.require_not_before([batch.id], when, "interval_end" if end else "time")
         return record_event(
             event_type="ObjectEvent", action="OBSERVE", biz_step="storing", disposition="in_progress",
-            party=site.party, site=site, recorded_by=actor, event_time=end or data.get("time"),
+            party=site.party, site=site, recorded_by=actor, event_time=when,
             lines=[Line(batch, "object", None, batch.unit)],
+            # Written with the event's own offset (+08:00), whatever offset the client used.
             data={"temperature_min": quantity_text(low), "temperature_max": quantity_text(high),
-                  "interval_start": start.isoformat() if start else None,
-                  "interval_end": end.isoformat() if end else None, "notes": data.get("notes", "")},
+                  "interval_start": timeline.stamp(to_utc_naive(start)) if start else None,
+                  "interval_end": timeline.stamp(to_utc_naive(end)) if end else None, "notes": data.get("notes", "")},
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from supply import permissions
 from supply.clock import local_today
-from supply.clock import utcnow
+from supply.clock import to_utc_naive
 from supply.db import db
 from supply.db import for_update
 from supply.i18n import N_
@@ -20,6 +21,7 @@ from supply.models import User
 from supply.models.custody import ShipmentStatus
 from supply.services.audit.writes import audited
 from supply.services.custody import stock
+from supply.services.custody import timeline
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
 from supply.services.errors import Conflict
@@ -29,6 +31,8 @@ from supply.services.errors import NotFound
 from supply.services.masterdata.lookup import party_by_code
 from supply.services.masterdata.lookup import site_by_code
 from supply.units import quantity_text
+
+BEFORE_DEPARTURE = N_("This is before the shipment's departure.")
 
 
 def _new_code() -> str:
@@ -67,6 +71,7 @@ def create_shipment(actor: User, data: dict) -> Shipment:
             raise Invalid.field("to_party", N_("A shipment goes to another party."))
         to_site = _receiving_site(data.get("to_site"), receiver, "to_site")
         batches = batches_by_lot(data["lines"])
+        timeline.require_not_before((b.id for b in batches.values()), data.get("departed_at"), "departed_at")
         lines = []
         for i, line in enumerate(data["lines"]):
             batch = batches[line["lot"]]
@@ -134,6 +139,10 @@ def receive_shipment(actor: User, code: str, data: dict) -> Shipment:
         site = _receiving_site(data["site"], shipment.receiver, "site")
         sent = {line.batch_id: line for line in shipment.lines}
         batches = stock.lock_batches(sent)
+        arrived = data.get("received_at") or datetime.datetime.now(datetime.UTC)
+        if to_utc_naive(arrived) < shipment.departed_at:
+            departed = f"{shipment.code}: {timeline.stamp(shipment.departed_at)}"
+            raise Invalid(BEFORE_DEPARTURE, {"received_at": [BEFORE_DEPARTURE, departed]})
         given = {line["lot"]: (i, line) for i, line in enumerate(data.get("lines") or [])}
         by_lot = {batches[bid].lot_code: line for bid, line in sent.items()}
         for lot, (i, _line) in given.items():
@@ -160,10 +169,10 @@ def receive_shipment(actor: User, code: str, data: dict) -> Shipment:
         event = record_event(
             event_type="ObjectEvent", action="OBSERVE", biz_step="receiving", disposition="in_progress",
             party=shipment.receiver, site=site, recorded_by=actor, lines=lines,
-            event_time=data.get("received_at"), doc_type="recadv", doc_number=shipment.doc_number,
+            event_time=arrived, doc_type="recadv", doc_number=shipment.doc_number,
             data={"shipment": shipment.code, "from_party": shipment.sender.code,
                   "from_site": shipment.from_site.code, "losses": losses,
-                  "temperature": _temperatures(data, shipment)},
+                  "temperature": _temperatures(data, shipment, arrived)},
         )
         Shipment.update(status=ShipmentStatus.RECEIVED, to_site=site, received_at=event.event_time,
                         close_event=event).where(Shipment.id == shipment.id).execute()
@@ -171,14 +180,15 @@ def receive_shipment(actor: User, code: str, data: dict) -> Shipment:
         return Shipment.get_by_id(shipment.id)
 
 
-def _temperatures(data: dict, shipment: Shipment) -> dict | None:
+def _temperatures(data: dict, shipment: Shipment, arrived: datetime.datetime) -> dict | None:
+    """Return the temperatures logged on the way, over the journey: from the departure to the arrival."""
     low, high = data.get("temperature_min"), data.get("temperature_max")
     if low is None and high is None:
         return None
     if low is not None and high is not None and low > high:
         raise Invalid.field("temperature_max", N_("The highest temperature is below the lowest."))
     return {"min": quantity_text(low), "max": quantity_text(high),
-            "from": shipment.departed_at.isoformat() + "Z", "to": utcnow().isoformat() + "Z"}
+            "from": timeline.stamp(shipment.departed_at), "to": timeline.stamp(to_utc_naive(arrived))}
 
 
 @audited("shipments.cancel")

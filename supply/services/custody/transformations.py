@@ -20,6 +20,7 @@ from supply.services.audit.writes import audited
 from supply.services.certification import compliance
 from supply.services.custody import genealogy
 from supply.services.custody import stock
+from supply.services.custody import timeline
 from supply.services.custody.batches import create_with_codes
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
@@ -97,6 +98,7 @@ def transform(actor: User, data: dict) -> dict:
         site = site_by_code(data["site"], field="site")
         permissions.require_acts_at(actor, site)
         batches = batches_by_lot(data["inputs"], "inputs")
+        timeline.require_not_before((b.id for b in batches.values()), data.get("time"), "time")
         inputs = []
         unit_change = _unit_changes(data, batches)
         for i, spec in enumerate(data["inputs"]):

@@ -24,6 +24,7 @@ from supply.models import Party
 from supply.models import TestResult
 from supply.models import User
 from supply.services.audit.writes import audited
+from supply.services.custody import timeline
 from supply.services.custody.batches import get_batch
 from supply.services.custody.events import Line
 from supply.services.custody.events import record_event
@@ -50,6 +51,8 @@ def record_inspection(actor: User, data: dict) -> Inspection:
         if site is not None and site.party_id != party.id:
             raise Invalid.field("site", N_("This site belongs to another party."))
         batch = get_batch(actor, data["lot"]) if data.get("lot") else None
+        if batch is not None:
+            timeline.require_not_before([batch.id], data.get("inspected_at"), "inspected_at")
         return Inspection.create(
             kind=data["kind"], party=party, site=site, batch=batch, inspector=actor,
             inspecting_party=actor.party_id, inspected_at=_utc(data.get("inspected_at")) or utcnow(),
@@ -129,6 +132,7 @@ def record_test(actor: User, data: dict) -> TestResult:
         batch = get_batch(actor, data["lot"])
         lab = party_by_code(data["lab"], field="lab") if data.get("lab") else None
         _require_tests(actor, batch, lab)
+        timeline.require_not_before([batch.id], data.get("tested_at"), "tested_at")
         if lab is None and actor.party_id is not None:
             lab = actor.party
         _check_method(data)

@@ -25,7 +25,8 @@ PLACED_KEYS = frozenset((
     "loss_reason",
 ))
 # Registration facts: lot master data (ilmd) of an ADD event.
-ILMD_KEYS = {"produced_on": "producedOn", "field_name": "fieldName", "ear_tag": "earTag", "sources": "sourceLots"}
+ILMD_KEYS = {"produced_on": "producedOn", "produced_at": "producedAt", "field_name": "fieldName", "ear_tag": "earTag",
+             "sources": "sourceLots"}
 
 
 def xn(name: str) -> str:
@@ -115,7 +116,7 @@ def plain(value):
 
 
 def ilmd(event: Event, selection: EventSet) -> dict:
-    """Return the lot master data of a registration (ADD): production date, field or pen, ear tag, source lots."""
+    """Return the lot master data of a registration (ADD): production date and time, field or pen, ear tag, sources."""
     if event.action != "ADD":
         return {}
     data = event.data or {}

@@ -12,8 +12,10 @@ from dataclasses import field
 from decimal import Decimal
 
 from supply.analytes import analyte_names
+from supply.clock import LOCAL_TZ
 from supply.clock import local_today
 from supply.clock import to_local
+from supply.clock import to_utc_naive
 from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.models.batch import BatchStatus
@@ -123,10 +125,22 @@ def journey(lot: str, events: list[HistoryEvent], category: str = "", upstream: 
             steps.extend([step] if step is not None else [])
         else:
             steps.extend(_upstream_steps(event, upstream, names))
-    # By the day they happened: a lot registered after its harvest still starts with the harvest (stable sort, so
-    # steps of one day keep the log's order).
-    steps.sort(key=lambda step: step.day or to_local(step.time).date())
+    steps.sort(key=_when)
     return steps
+
+
+def _when(step: Step) -> tuple[datetime.datetime, int]:
+    """Order steps by when they happened: a registration at its production time, or before anything else on its
+    production day when only the day is known (also when its event is dated the day it was typed in, as lots
+    registered before commissioning took the production time are). Ties keep the log's order (a stable sort)."""
+    if step.day is None:
+        return step.time, 1
+    return min(step.time, day_start(step.day)), 0
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Return the first moment of a day in Asia/Shanghai as a stored (naive UTC) time."""
+    return to_utc_naive(datetime.datetime.combine(day, datetime.time.min, LOCAL_TZ))
 
 
 def _step(lot: str, event: HistoryEvent, names: dict[str, Named], category: str = "") -> Step | None:
@@ -140,8 +154,9 @@ def _step(lot: str, event: HistoryEvent, names: dict[str, Named], category: str 
     quantity = own.quantity if own else None
     unit = own.unit if own else ""
     if event.biz_step == "commissioning":
-        return Step("registered", quantity=quantity, unit=unit, day=_date_of(data.get("produced_on")),
-                    category=category, **base)
+        # A production time shows as a time; a production day alone as its date.
+        day = None if data.get("produced_at") else _date_of(data.get("produced_on"))
+        return Step("registered", quantity=quantity, unit=unit, day=day, category=category, **base)
     if event.biz_step == "storing":
         return Step("stored", temp_min=data.get("temperature_min"), temp_max=data.get("temperature_max"), **base)
     if event.biz_step == "shipping":

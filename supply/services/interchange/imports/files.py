@@ -18,19 +18,22 @@ BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Dates as Chinese Excel writes them (2026/7/1, 2026/7/1 8:30), read as ISO dates (2026-07-01T08:30).
 EXCEL_DATE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
-REGISTRATION_COLUMNS = ("lot_code", "product", "site", "quantity", "unit", "produced_on", "field_name", "ear_tag",
-                        "notes")
+REGISTRATION_COLUMNS = ("lot_code", "product", "site", "quantity", "unit", "produced_on", "produced_at", "field_name",
+                        "ear_tag", "notes")
 SHIPMENT_COLUMNS = ("shipment_ref", "from_site", "to_party", "to_site", "lot", "quantity", "unit", "carrier",
                     "vehicle_plate", "departed_at", "doc_number", "set_point")
 COLUMNS = {"registrations": REGISTRATION_COLUMNS, "shipments": SHIPMENT_COLUMNS}
 REQUIRED = {
-    "registrations": ("product", "site", "quantity", "produced_on"),
+    "registrations": ("product", "site", "quantity"),
     "shipments": ("shipment_ref", "from_site", "to_party", "lot", "quantity"),
 }
-DATE_COLUMNS = ("produced_on", "departed_at")
+# Columns of which the header names at least one (the first is reported when none is there).
+ONE_OF = {"registrations": ("produced_on", "produced_at"), "shipments": ()}
+DATE_COLUMNS = ("produced_on", "produced_at", "departed_at")
 EXAMPLES = {
-    "registrations": [("", "BROCCOLI", "SITE-01", "1250.5", "kg", "2026-07-01", "3号地", "", ""),
-                      ("YK-2026-001", "YAK-LIVE", "SITE-02", "1", "head", "2026-07-01", "", "263012345678901", "")],
+    "registrations": [("", "BROCCOLI", "SITE-01", "1250.5", "kg", "2026-07-01", "", "3号地", "", ""),
+                      ("YK-2026-001", "YAK-LIVE", "SITE-02", "1", "head", "", "2026-07-01 05:40", "", "263012345678901",
+                       "")],
     "shipments": [("S1", "SITE-01", "COOP-02", "SITE-09", "VG260701-ABCDE", "500", "kg", "青海冷链", "青A12345",
                    "2026-07-02 08:30", "DN-0001", "4.0"),
                   ("S1", "SITE-01", "COOP-02", "SITE-09", "VG260701-FGHJK", "300", "kg", "", "", "", "", "")],
@@ -92,6 +95,8 @@ def _header(cells: list[str], kind: str) -> list[str]:
     if twice:
         raise FileRejected(N_("The header names a column twice."), {"columns": twice})
     missing = [name for name in REQUIRED[kind] if name not in names]
+    if ONE_OF[kind] and not set(ONE_OF[kind]) & set(names):
+        missing.append(ONE_OF[kind][0])
     if missing:
         raise FileRejected(N_("The header lacks required columns."), {"columns": missing})
     return names

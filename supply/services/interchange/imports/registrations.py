@@ -64,7 +64,8 @@ def _check_row(actor: User, row: CsvRow, data: dict, lookups: Lookups, errors: R
         errors.add_service(row.line, exc)
     if len(errors.items) > found or site is None or product is None:
         return None
-    fields = {key: data[key] for key in ("quantity", "unit", "produced_on", "field_name", "ear_tag", "notes")}
+    fields = {key: data[key] for key in ("quantity", "unit", "produced_on", "produced_at", "field_name", "ear_tag",
+                                         "notes")}
     return NewBatch(product=product, site=site, data=fields, lot_code=data["lot_code"])
 
 
