@@ -31,7 +31,7 @@ def numbers(states) -> dict[str, tuple[str, str, str]]:
 
 
 def test_a_virus_certificate_issued_after_potting_covers_the_seedlings_and_reaches_the_berries(client):
-    strawberry_chain()  # seedlings and berries produced on 2026-07-01
+    strawberry_chain()  # seedlings propagated on 2026-05-20, berries harvested on 2026-07-01
     certify("seedling_virus", batch=batch("SEED-1"), number="SV-2026-0142", valid_from=D(2026, 7, 8),
             valid_to=D(2026, 12, 31))
     assert numbers(batch_certification(batch("SEED-1")).certificates) == {
@@ -58,7 +58,7 @@ def test_a_batch_certificate_that_ended_before_the_lot_is_listed_as_expired_not_
     strawberry_chain()
     certify("seedling_virus", batch=batch("SEED-1"), number="SV-OLD", valid_from=D(2026, 1, 1),
             valid_to=D(2026, 3, 31))
-    assert numbers(batch_certification(batch("SEED-1")).certificates) == {"SV-OLD": ("expired", "2026-07-01",
+    assert numbers(batch_certification(batch("SEED-1")).certificates) == {"SV-OLD": ("expired", "2026-05-20",
                                                                                       "propagation")}
 
 

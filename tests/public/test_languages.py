@@ -199,12 +199,12 @@ def test_seedlings_are_propagated_and_their_certificate_shows_the_propagation_da
     certify("seedling_virus", batch=seedlings, number="SV-2026-001")
     text = page(client, "SEED-1", EN)
     assert "Propagated and registered at" in text and "Propagated on" in text
-    assert "On the propagation date, 2026-07-01" in text
+    assert "On the propagation date, 2026-05-20" in text
     assert "harvest" not in text.lower()
     hans = page(client, "SEED-1", HANS)
-    assert "繁育日 2026-07-01" in hans and "采收" not in hans
+    assert "繁育日 2026-05-20" in hans and "采收" not in hans
     hant = page(client, "SEED-1", HANT)
-    assert "繁育日 2026-07-01" in hant and "採收" not in hant
+    assert "繁育日 2026-05-20" in hant and "採收" not in hant
     berries = page(client, "BERRY-1", EN)  # the berries grown from them are harvested
     assert "Harvested and registered at" in berries and "Harvested on" in berries
 

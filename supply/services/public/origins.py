@@ -2,8 +2,10 @@
 
 A buyer cares about the first mile: a yak pack comes from the Datong pasture where the ear-tagged animal was
 registered, not from the cutting plant; a cooperative's merged lot from its member farms. The origins of a lot made
-from other lots are the sites where the lots at the top of its genealogy (those made from nothing) were registered,
-largest quantity first. The upstream steps are those lots' own steps (registration, storage, shipments and
+from other lots are the sites where the first registered lots up its genealogy were registered, largest quantity
+first: walking up through transformations only, a lot no transformation made (a harvest, a yak at birth) is where
+things started, even when it names a planting or a source lot (berries start on the farm, not at their seedlings'
+nursery). The upstream steps are those lots' own steps (registration, storage, shipments and
 receipts with their temperatures, slaughter, cutting, packing, planting), each naming its lot. Two queries beside
 the trace, however many lots: the lots' pages and origin sites, then their events (with their lines).
 """
@@ -24,6 +26,8 @@ from supply.services.tracing.trace import Trace
 
 # First-mile origins named on the page; the rest are counted ("and 12 more farms").
 ORIGINS_SHOWN = 5
+# Links by which a registered lot names what it came from; they do not make it a made lot.
+REGISTRATION_LINKS = ("source", "planting")
 
 
 @dataclass
@@ -73,15 +77,15 @@ def upstream_of(graph: Trace) -> tuple[list[UpstreamLot], list[Origin]]:
     nodes = [node for node in graph.nodes if node.depth < 0]
     if not nodes:
         return [], []
-    children = {edge.child for edge in graph.edges}
     rows = {batch.lot_code: batch for batch in _origin_rows([node.lot for node in nodes])}
+    first = _first_mile(graph)
     upstream, origins = [], {}
     for node in sorted(nodes, key=lambda n: (-n.depth, n.lot)):
         batch = rows[node.lot]
-        first_mile = node.lot not in children
         upstream.append(UpstreamLot(batch.id, node.lot, batch.public_token, node.product, node.origin_party,
-                                    node.produced_on, node.status == BatchStatus.RECALLED, first_mile, node.category))
-        if first_mile:
+                                    node.produced_on, node.status == BatchStatus.RECALLED, node.lot in first,
+                                    node.category))
+        if node.lot in first:
             site, party = batch.origin_site, batch.origin_party
             origin = origins.get((party.code, site.code, batch.unit))
             if origin is None:
@@ -92,3 +96,23 @@ def upstream_of(graph: Trace) -> tuple[list[UpstreamLot], list[Origin]]:
             origin.quantity += batch.quantity
             origin.lots.append(node.lot)
     return upstream, sorted(origins.values(), key=lambda o: (-o.quantity, o.party.code, o.site.code))
+
+
+def _first_mile(graph: Trace) -> set[str]:
+    """Return the first registered lots met walking up from the start through transformations only."""
+    made_from: dict[str, list[str]] = {}
+    for edge in graph.edges:
+        if edge.kind not in REGISTRATION_LINKS:
+            made_from.setdefault(edge.child, []).append(edge.parent)
+    first: set[str] = set()
+    todo, seen = list(made_from.get(graph.lot, ())), {graph.lot}
+    while todo:
+        lot = todo.pop()
+        if lot in seen:
+            continue
+        seen.add(lot)
+        if lot in made_from:
+            todo.extend(made_from[lot])
+        else:
+            first.add(lot)
+    return first

@@ -176,7 +176,8 @@ def _upstream_steps(event: HistoryEvent, upstream: dict[str, str], names: dict[s
     """Return the steps an event made of upstream lots: a transformation once, for the lot it made; else per lot."""
     if event.event_type == "TransformationEvent":
         made = [line.lot for line in event.lines_of("output") if line.lot in upstream]
-        lots = made[:1]
+        planted = [line.lot for line in event.lines_of("input") if line.lot in upstream]
+        lots = made[:1] if made else planted if event.data.get("kind") == "planting" else []
     else:
         lots = sorted({line.lot for line in event.lines if line.lot in upstream})
     steps = []
@@ -200,6 +201,8 @@ def _transformation(lot: str, event: HistoryEvent, base: dict) -> Step:
     inputs = event.lines_of("input")
     outputs = event.lines_of("output")
     kind = event.data.get("kind", "")
+    if kind == "planting":
+        return Step("planted", **base)
     if lot not in {line.lot for line in outputs}:
         return Step("used", lots=[line.lot for line in outputs], **base)
     tags = [line.ear_tag for line in inputs if line.ear_tag]
