@@ -23,7 +23,6 @@ from supply.identifiers import uscc_check_char
 from supply.models import Batch
 from supply.models import Party
 from supply.models import Product
-from supply.models import Recall
 from supply.models import Shipment
 from supply.models import User
 from supply.schemas.batch import BatchCreateSchema
@@ -125,7 +124,6 @@ def seed_demo(passwords: Mapping[str, str]) -> dict[str, int]:
         "users": len(DEMO_LOGINS),
         "batches": Batch.select().count(),
         "shipments": Shipment.select().count(),
-        "recalls": Recall.select().count(),
     }
 
 
