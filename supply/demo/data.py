@@ -1,7 +1,8 @@
 """The fixed records of the Xining demo: parties, sites, products and a 2026 summer season of batches.
 
 Party names, codes, credit codes, GTINs and ear tags are made up; the districts, towns, industrial parks
-and varieties are real and the coordinates approximate.
+and varieties are real and the coordinates approximate. The chains that move these batches (and the lots they
+make) are written in `supply/demo/chains/`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,23 @@ PARTIES = (
      "城中区", "西宁市城中区", "0971-5550601", "91"),
     ("CERT-QH-GREENFOOD", "certifier", "青海省绿色食品办公室", "Qinghai Green Food Office",
      "城中区", "西宁市城中区", "0971-5550602", "12"),
+    # Added with the chains (after the first 21, so that their credit codes stay as they were).
+    ("FARM-HZ-XIBAO", "farm", "湟中区西堡镇孙家家庭农场", "Sun Family Farm, Xibao",
+     "湟中区", "西宁市湟中区西堡镇", "0971-5550211", "92"),
+    ("FARM-HZ-TIANJIAZHAI", "farm", "湟中区田家寨镇何家家庭农场", "He Family Farm, Tianjiazhai",
+     "湟中区", "西宁市湟中区田家寨镇", "0971-5550212", "92"),
+    ("FARM-HZ-LUSHAER", "farm", "湟中区鲁沙尔镇杨家草莓农场", "Yang Strawberry Farm, Lushaer",
+     "湟中区", "西宁市湟中区鲁沙尔镇", "0971-5550213", "92"),
+    ("FARM-HZ-LIJIASHAN", "farm", "湟中区李家山镇周家菌菇农场", "Zhou Mushroom Farm, Lijiashan",
+     "湟中区", "西宁市湟中区李家山镇云谷川", "0971-5550214", "92"),
+    ("INSP-DT-AHS", "inspector", "大通回族土族自治县动物卫生监督所",
+     "Datong County Animal Health Supervision Institute",
+     "大通回族土族自治县", "西宁市大通县桥头镇", "0971-5550503", "12"),
+    ("BUY-SZ-HKVEG", "retailer", "深圳市港鲜达供港蔬菜配送有限公司",
+     "Shenzhen Gangxianda HK Vegetable Supply Co., Ltd.",
+     "深圳市罗湖区", "广东省深圳市罗湖区文锦渡", "0755-25550701", "91"),
+    ("BUY-GZ-MEAT", "retailer", "广州穗丰冻品贸易有限公司", "Guangzhou Suifeng Frozen Food Trading Co., Ltd.",
+     "广州市白云区", "广东省广州市白云区", "020-36550801", "91"),
 )
 
 # code, party, kind, name, English name, latitude, longitude, area in mu (county and address: the party's).
@@ -109,6 +127,19 @@ SITES = (
      "36.954500", "101.688000", "10"),
     ("S-CB-MARKET", "MKT-CB-WHOLESALE", "market", "城北农产品批发市场交易区", "Chengbei wholesale market hall",
      "36.675000", "101.766000", "60"),
+    ("S-HZ-XB-F", "FARM-HZ-XIBAO", "field", "孙家西兰花地", "Sun broccoli field",
+     "36.556000", "101.652000", "160"),
+    ("S-HZ-TJZ-F", "FARM-HZ-TIANJIAZHAI", "field", "何家蔬菜地", "He vegetable field",
+     "36.468000", "101.706000", "140"),
+    ("S-HZ-LSE-GH", "FARM-HZ-LUSHAER", "greenhouse", "杨家草莓大棚", "Yang strawberry greenhouses",
+     "36.512000", "101.561000", "38"),
+    ("S-HZ-LJS-GH", "FARM-HZ-LIJIASHAN", "greenhouse", "周家出菇棚", "Zhou mushroom houses",
+     "36.699000", "101.602000", "30"),
+    # The buyers in the Greater Bay Area: Wenjindu is the crossing of vegetables for Hong Kong.
+    ("S-SZ-WJD", "BUY-SZ-HKVEG", "warehouse", "文锦渡供港蔬菜配送中心", "Wenjindu HK vegetable distribution centre",
+     "22.546000", "114.127000", "25"),
+    ("S-GZ-BY-COLD", "BUY-GZ-MEAT", "cold_store", "白云区冻品冷库", "Baiyun frozen food cold store",
+     "23.215000", "113.262000", "18"),
 )
 
 # code, category, name, English name, variety, unit, GTIN item reference (None: no GTIN).
@@ -131,6 +162,8 @@ PRODUCTS = (
     ("YAK-CARCASS", "yak_meat", "牦牛胴体", "Yak carcass", "大通牦牛", "kg", None),
     ("YAK-CUTS", "yak_meat", "牦牛分割肉", "Yak beef cuts", "大通牦牛", "kg", "00041"),
     ("YAK-PACK-500", "yak_meat", "牦牛肉卷500 g", "Yak beef rolls, 500 g pack", "大通牦牛", "pack", "00042"),
+    ("VEG-LETTUCE-CTN", "vegetable", "结球生菜（供港10 kg箱）", "Iceberg lettuce, 10 kg carton for Hong Kong", "",
+     "carton", "00014"),
 )
 
 # site, product, quantity, harvest or production date (2026), field or pen, ear-tag serial, notes.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from supply.demo.chains.steps import registered
 from supply.models import Batch
 from supply.models import User
 from supply.schemas.inspections import ComplianceCreateSchema
@@ -17,12 +18,6 @@ INSPECTOR_EMAIL = "inspector@example.com"
 ORGANOPHOSPHATES = "有机磷和氨基甲酸酯类"
 
 
-def _lot(number: int) -> Batch:
-    """Return the demo batch registered nth (1-based)."""
-    [batch] = Batch.select().order_by(Batch.id).offset(number - 1).limit(1)  # .get() would drop the offset
-    return batch
-
-
 def _morning_after(batch: Batch) -> str:
     """Return 09:30 Beijing time on the day after the batch's harvest, as the API takes it."""
     day = batch.produced_on + datetime.timedelta(days=1)
@@ -34,7 +29,7 @@ def seed_inspections() -> None:
     certificates), and catch chlorpyrifos on a Duoba farm lot (it fails and goes on hold)."""
     producer = User.get(User.email == PRODUCER_EMAIL)
     inspector = User.get(User.email == INSPECTOR_EMAIL)
-    first, second, duoba = _lot(1), _lot(2), _lot(8)
+    first, second, duoba = registered(1), registered(2), registered(8)
     inspections.record_test(producer, TestCreateSchema().load({
         "lot": first.lot_code, "kind": "pesticide_rapid", "method": "test_strip", "analyte": ORGANOPHOSPHATES,
         "passed": True, "kit_lot": "TS-2606-118", "operator": "合作社检测室", "tested_at": _morning_after(first)}))

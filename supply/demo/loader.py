@@ -12,6 +12,7 @@ from pathlib import Path
 from supply.clock import local_today
 from supply.db import db
 from supply.demo.certificates import seed_certificates
+from supply.demo.chains import build_chains
 from supply.demo.data import BATCHES
 from supply.demo.data import PARTIES
 from supply.demo.data import PRODUCTS
@@ -22,6 +23,7 @@ from supply.identifiers import uscc_check_char
 from supply.models import Batch
 from supply.models import Party
 from supply.models import Product
+from supply.models import Shipment
 from supply.models import User
 from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.party import PartyCreateSchema
@@ -37,7 +39,8 @@ from supply.units import LOT_PREFIXES
 
 LOGINS_FILE = "demo_logins.txt"
 
-# GB/T 2260 codes of the districts and counties of Xining used in credit codes and ear tags.
+# GB/T 2260 codes of the districts and counties of Xining used in credit codes and ear tags, and of the buyers'
+# districts in Shenzhen and Guangzhou.
 AREAS = {
     "城东区": "630102",
     "城中区": "630103",
@@ -46,6 +49,8 @@ AREAS = {
     "湟中区": "630106",
     "大通回族土族自治县": "630121",
     "湟源县": "630123",
+    "深圳市罗湖区": "440303",
+    "广州市白云区": "440111",
 }
 # GS1 prefixes 690-699 are China's; this company prefix is made up for the demo.
 GTIN_COMPANY_PREFIX = "6975018"
@@ -111,12 +116,14 @@ def seed_demo(passwords: Mapping[str, str]) -> dict[str, int]:
             _register_batch(admin, number, categories[row[1]], *row)
         seed_certificates()
         seed_inspections()
+        build_chains(len(BATCHES))
     return {
         "parties": len(PARTIES),
         "sites": len(SITES),
         "products": len(PRODUCTS),
         "users": len(DEMO_LOGINS),
-        "batches": len(BATCHES),
+        "batches": Batch.select().count(),
+        "shipments": Shipment.select().count(),
     }
 
 

@@ -247,6 +247,20 @@ def test_the_public_page_names_the_test_method_in_the_visitors_language(client):
     assert "enzyme_inhibition" not in english + traditional
 
 
+def test_the_public_page_names_every_test_method_never_its_key(client):
+    vegetable_chain()
+    headers = auth_header(make_user(role="inspector"))
+    for method in ("pcr", "elisa"):
+        response = client.post(f"{API}/tests", json={"lot": "VEG-A", "kind": "seedling_virus", "method": method,
+                                                     "passed": True}, headers=headers)
+        assert response.status_code == 201, response.get_json()
+    token = Batch.get(Batch.lot_code == "VEG-A").public_token
+    english = client.get(f"/t/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    traditional = client.get(f"/t/{token}", headers={"Accept-Language": "zh-HK"}).get_data(as_text=True)
+    assert " · PCR" in english and " · ELISA" in english and "酶聯免疫法（ELISA）" in traditional
+    assert " · pcr" not in english + traditional and " · elisa" not in english + traditional
+
+
 def test_the_journey_starts_with_the_harvest_day_even_when_the_lot_was_registered_later(client):
     vegetable_chain()
     failing_test(client, auth_header(make_user(role="inspector")), tested_at="2026-07-02T09:30:00+08:00")
