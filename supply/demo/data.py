@@ -166,6 +166,10 @@ PRODUCTS = (
      "carton", "00014"),
 )
 
+# The English names of the varieties above, for the English pages.
+VARIETIES_EN = {"青薯9号": "Qingshu No. 9", "耐寒优秀": "Naihan Youxiu", "中甘21": "Zhonggan 21",
+                "澳洲品种": "Australian variety", "大通牦牛": "Datong yak"}
+
 # site, product, quantity, harvest or production date (2026), field or pen, ear-tag serial, notes.
 BATCHES = (
     ("S-HZ-VEG-F1", "VEG-BROCCOLI", "1850", "06-18", "一号地东片", None, "供港蔬菜基地采收"),

@@ -17,6 +17,7 @@ from supply.demo.data import BATCHES
 from supply.demo.data import PARTIES
 from supply.demo.data import PRODUCTS
 from supply.demo.data import SITES
+from supply.demo.data import VARIETIES_EN
 from supply.demo.inspections import seed_inspections
 from supply.identifiers import gtin_check_digit
 from supply.identifiers import uscc_check_char
@@ -148,7 +149,8 @@ def _create_products(admin: User) -> dict[str, str]:
     for code, category, name, name_en, variety, unit, item_reference in PRODUCTS:
         categories[code] = category
         products.create_product(admin, ProductCreateSchema().load(dict(
-            code=code, category=category, name=name, name_en=name_en, variety=variety, unit=unit,
+            code=code, category=category, name=name, name_en=name_en, variety=variety,
+            variety_en=VARIETIES_EN.get(variety, ""), unit=unit,
             gtin=demo_gtin(item_reference) if item_reference else None,
         )))
     return categories
