@@ -69,6 +69,7 @@ def test_the_public_json_names_the_first_mile(client):
     assert first["lots"] == ["YAK-1"] and first["unit"] == "head" and first["quantity"] == "1.000"
     assert {lot["lot"]: lot["first_mile"] for lot in data["made_from"]} == {"YAK-C": False, "YAK-1": True}
     assert data["made_from"][0]["page"] == f"/t/{token('YAK-C')}"
+    assert all(step["time"].endswith("+08:00") for step in data["journey"])  # Beijing time, as every time we show
 
 
 def _gtin_lot(lot: str) -> str:
