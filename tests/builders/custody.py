@@ -111,3 +111,20 @@ def holding(batch: Batch, site) -> Decimal:
     """Return what is on hand of a batch at a site."""
     found = Holding.get_or_none(batch=batch.id, site=site.id)
     return found.on_hand if found else Decimal(0)
+
+
+def producer_at_a_site(client):
+    """A signed-in producer with a site and a vegetable product (the register page's tests)."""
+    user = make_user(role="producer")
+    site = make_site(party=user.party)
+    product = make_product(category="vegetable", unit="kg")
+    log_in(client, user)
+    return user, site, product
+
+
+def register_form(site, product, /, **overrides) -> dict:
+    """Fill the register page's form with good values."""
+    data = {"product": product.code, "site": site.code, "quantity": "250.5", "unit": "", "produced_on": "2026-07-01",
+            "produced_at": "", "lot_code": "", "field_name": "3号地", "ear_tag": "", "notes": ""}
+    data.update(overrides)
+    return data

@@ -12,6 +12,8 @@ from playhouse.test_utils import count_queries
 
 from supply.clock import local_today
 from supply.models import Batch
+from tests.builders.custody import producer_at_a_site
+from tests.builders.custody import register_form as form_for
 from tests.builders.factories import PASSWORD
 from tests.builders.factories import make_batch
 from tests.builders.factories import make_party
@@ -25,22 +27,7 @@ REGISTER_FIELDS = ("lot_code", "product", "site", "quantity", "unit", "produced_
                    "ear_tag", "notes")
 
 
-@pytest.fixture()
-def producer_setup(client):
-    """A signed-in producer with a site and a vegetable product."""
-    user = make_user(role="producer")
-    site = make_site(party=user.party)
-    product = make_product(category="vegetable", unit="kg")
-    log_in(client, user)
-    return user, site, product
-
-
-def form_for(site, product, /, **overrides) -> dict:
-    """Fill the registration form with good values."""
-    data = {"product": product.code, "site": site.code, "quantity": "250.5", "unit": "",
-            "produced_on": "2026-07-01", "lot_code": "", "field_name": "3号地", "ear_tag": "", "notes": ""}
-    data.update(overrides)
-    return data
+producer_setup = pytest.fixture(name="producer_setup")(producer_at_a_site)
 
 
 def test_register_page_has_the_agreed_fields(client, producer_setup):

@@ -11,29 +11,15 @@ from supply.models import Batch
 from supply.models import Event
 from supply.models import EventBatch
 from tests.builders.api import unchanged
+from tests.builders.custody import producer_at_a_site
+from tests.builders.custody import register_form as form_for
 from tests.builders.factories import make_product
 from tests.builders.factories import make_site
 from tests.builders.factories import make_user
 from tests.builders.pages import field_error
 from tests.builders.pages import log_in
 
-
-@pytest.fixture()
-def producer_setup(client):
-    """A signed-in producer with a site and a vegetable product."""
-    user = make_user(role="producer")
-    site = make_site(party=user.party)
-    product = make_product(category="vegetable", unit="kg")
-    log_in(client, user)
-    return user, site, product
-
-
-def form_for(site, product, /, **overrides) -> dict:
-    """Fill the registration form with good values."""
-    data = {"product": product.code, "site": site.code, "quantity": "250.5", "unit": "", "produced_on": "2026-07-01",
-            "produced_at": "", "lot_code": "", "field_name": "3号地", "ear_tag": "", "notes": ""}
-    data.update(overrides)
-    return data
+producer_setup = pytest.fixture(name="producer_setup")(producer_at_a_site)
 
 
 def test_a_production_time_typed_in_beijing_time_starts_the_lot(client, producer_setup):
