@@ -234,7 +234,8 @@ def traceability_json(view: PublicView) -> dict:
                    "latitude": None if site.latitude is None else str(site.latitude),
                    "longitude": None if site.longitude is None else str(site.longitude)},
         "journey": [
-            {"step": s.kind, "time": to_local(s.time).isoformat(), "place": _name(s.place), "counterpart": _name(s.other),
+            {"step": s.kind, "time": to_local(s.time).isoformat(), "place": _name(s.place),
+             "counterpart": _name(s.other),
              "quantity": None if s.quantity is None else str(s.quantity), "unit": s.unit or None,
              "ear_tag": s.ear_tag, "lots": s.lots, "temperature_min": s.temp_min, "temperature_max": s.temp_max,
              "lot": s.lot or batch.lot_code}
