@@ -85,6 +85,6 @@ class PublicFastPath:
 
 
 def install(app: Flask) -> None:
-    """Put the fast path in front of the app's WSGI callable and keep its instance's data version on the app."""
-    app.extensions["public_version"] = public_version.DataVersion(app.instance_path)
+    """Put the fast path in front of the app's WSGI callable and keep the public data version's reader on the app."""
+    app.extensions["public_version"] = public_version.DataVersion()
     app.wsgi_app = PublicFastPath(app, app.wsgi_app)

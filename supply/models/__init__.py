@@ -24,6 +24,7 @@ from supply.models.product import Product
 from supply.models.recall import Recall
 from supply.models.recall import RecallLot
 from supply.models.recall import RecallNotice
+from supply.models.scans import PublicVersion
 from supply.models.scans import Scan
 from supply.models.user import ApiToken
 from supply.models.user import User
@@ -32,13 +33,14 @@ MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
-    Recall, RecallLot, RecallNotice, AuditEntry,
+    Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion,
 ]
 
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
-    "Planting", "Product", "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
+    "Planting", "Product", "PublicVersion",
+    "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "TestResult", "User",
 ]

@@ -1,7 +1,8 @@
-"""Scans of a batch's public QR code: an insert-only log, counted through an index."""
+"""Scans of a batch's public QR code (an insert-only log, counted by an index), and the public data version."""
 
 from __future__ import annotations
 
+from peewee import BigIntegerField
 from peewee import DateTimeField
 from peewee import IntegerField
 
@@ -23,3 +24,14 @@ class Scan(BaseModel):
 
     class Meta:
         indexes = ((("batch_id", "scanned_at"), False),)
+
+
+class PublicVersion(BaseModel):
+    """The public pages' data version: one row, moved by every audited write in that write's own transaction.
+
+    Every host reads it from the database, so a write committed through one host makes every other host's kept
+    pages stale at once (a local file would only tell the host that wrote).
+    """
+
+    id = IntegerField(primary_key=True)
+    version = BigIntegerField(default=0)

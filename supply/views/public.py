@@ -1,7 +1,7 @@
 """The public scan page of a batch (no login) and its QR code images.
 
 The page is kept once rendered (supply.services.public.cache) and served again, its scans block drawn afresh,
-while the data version is unchanged (no query; most such requests never reach Flask, see
+while the data version is unchanged (one primary-key read; most such requests never reach Flask, see
 supply.public_fastpath) or, after the version moved, while the probe finds the data it shows unchanged; it
 carries a weak ETag, so a phone scanning again gets 304 Not Modified. A 304 and a kept page still record the
 scan. Counts come from the worker's scan tallies (supply.services.public.scan_buffer).

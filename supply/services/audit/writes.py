@@ -15,12 +15,12 @@ import inspect
 from collections.abc import Callable
 from decimal import Decimal
 
-from blinker import Signal
 from peewee import ForeignKeyField
 from peewee import Model
 
 from supply.db import db
 from supply.models import AuditEntry
+from supply.models import PublicVersion
 from supply.models import User
 
 SECRET_KEYS = frozenset({"password", "password_confirm", "new_password", "current_password", "token", "secret"})
@@ -38,13 +38,12 @@ MAX_LISTED = 20
 MASK = "***"
 
 _writing = contextvars.ContextVar("audited_write", default=False)
-# Sent when an audited write's transaction block has ended; the public pages' data version listens.
-written = Signal("an audited write ended")
 
 
 def announce_write() -> None:
-    """Tell every listener that data changed (audited writes do; so does anything that writes behind them)."""
-    written.send()
+    """Move the public data version forward in the current transaction (audited writes do; so must anything that
+    writes what a public page shows behind them): every host's kept pages turn stale when it commits."""
+    PublicVersion.update(version=PublicVersion.version + 1).where(PublicVersion.id == 1).execute()
 
 
 def is_secret(key: str) -> bool:
@@ -162,9 +161,11 @@ def audited(action: str, table: str | None = None, *, actor: str = "actor", desc
                         record = first_record(result)
                         log(user, action, record, arguments, table=table,
                             key=None if record is not None else _fallback_key(arguments))
+                    # Last, so the version row is locked only until the commit: kept public pages of every host
+                    # read the new version the moment this write is visible, never before.
+                    announce_write()
             finally:
                 _writing.reset(token)
-            announce_write()  # after the write's block: public pages kept at the older version render anew
             return result
 
         wrapper.audited_action = action

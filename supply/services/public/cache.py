@@ -1,10 +1,11 @@
 """Rendered public scan pages, kept per page and language and served again while what they show is unchanged.
 
 Rendering a scan page costs 10 ms and more (the upstream trace, the journey, certificates, the hash-chain check,
-the template). Checking a kept copy costs no query: each page carries the data version it was rendered at
-(supply.services.public.version, a file's modification time that every audited write moves, read before the
-page's data) and is served again while the version is the same and the page is younger than `MAX_AGE`
-(`Page.current`), by the WSGI fast path (supply.public_fastpath) or, when that declines, by the view.
+the template). Checking a kept copy costs one primary-key read: each page carries the data version it was rendered
+at (supply.services.public.version, a row of the database that every audited write moves in its own transaction,
+read before the page's data, so every host sees a write the moment it commits) and is served again while the
+version is the same and the page is younger than `MAX_AGE` (`Page.current`), by the WSGI fast path
+(supply.public_fastpath) or, when that declines, by the view.
 
 When the version moved, the view runs the probe, one indexed query: a kept page is still served (and stamped
 with the new version, not rendered) when all of these are what they were when it was rendered:
@@ -25,7 +26,7 @@ the lower id may commit last; a page rendered between the two commits carries th
 later commit (unless that changed the batch's own row or an upstream recall, which the probe sees anyway).
 
 A write behind the services' back (a direct UPDATE) moves no version: it shows when the page ages out, or at
-once when a write is announced by hand (`announce_write()`, as tests that write rows directly do).
+once when it moves the version too (`announce_write()`, as tests that write rows directly do).
 
 The scans block is not kept: it is cut out of the page (`ScanSection`) and drawn for every request from the
 worker's scan tallies (supply.services.public.scan_buffer), as is the copied-label warning.
