@@ -11,6 +11,10 @@ from flask import request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from peewee import InterfaceError
+from peewee import OperationalError
+from psycopg import InterfaceError as DriverInterfaceError
+from psycopg import OperationalError as DriverOperationalError
 from werkzeug.exceptions import HTTPException
 
 from supply.locales import translate_errors
@@ -44,6 +48,16 @@ def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
         else:
             flat.setdefault(name, []).extend(str(v) for v in value)
     return flat
+
+
+# Seconds a client is asked to wait before trying again while the database cannot be reached.
+RETRY_AFTER = 5
+
+
+def database_unreachable(exc: Exception) -> bool:
+    """Tell whether a database error means the server could not be reached (an outage), not a bug of ours."""
+    original = exc.__cause__ or exc.__context__
+    return isinstance(original, DriverOperationalError | DriverInterfaceError)
 
 
 def _page(status: int, message: str):
@@ -81,6 +95,21 @@ def register_error_handlers(app: Flask) -> None:
                 response.headers["Allow"] = exc.get_response().headers["Allow"]
             return response, status
         return _page(status, gettext(HTTPStatus(status).phrase))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database(exc: Exception):
+        if not database_unreachable(exc):
+            return _unexpected(exc)
+        app.logger.warning("Database unreachable: %s", exc)
+        message = gettext("The service is briefly unavailable. Try again in a few seconds.")
+        if wants_json():
+            response = jsonify(error_body(503, message))
+        else:
+            response = app.make_response(_page(503, message))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
