@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from supply import db
 from supply import locales
 from supply import public_fastpath
+from supply import security
 from supply.api import bp as api_bp
 from supply.auth import load_session_user
 from supply.cli import register_cli
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.before_request(load_session_user)
     register_views(app)
     register_error_handlers(app)
+    security.init_app(app)
     register_cli(app)
     public_fastpath.install(app)
     return app

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request
 from supply.i18n import LANG_COOKIE
 from supply.i18n import choose_language
 from supply.identifiers import is_public_token
+from supply.security import harden
 from supply.services.public import cache as public_cache
 from supply.services.public import version as public_version
 from supply.views.public import kept_response
@@ -63,7 +64,7 @@ class PublicFastPath:
                 log.warning("fast path failed for %s", path, exc_info=True)
                 response = None
             if response is not None:
-                return response(environ, start_response)
+                return harden(response)(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
     def answer(self, environ, token: str):
