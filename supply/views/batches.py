@@ -32,6 +32,7 @@ from supply.views.pages import code_options
 from supply.views.pages import form_page
 from supply.views.pages import list_filters
 from supply.views.pages import saved
+from supply.views.public import encoded_url
 
 bp = Blueprint("batches", __name__, url_prefix="/batches")
 
@@ -118,5 +119,6 @@ def detail(lot_code: str):
         message=form.message,
         **chain_context(batch),
         **certification_context(batch),
+        encoded_url=encoded_url(batch),
     )
     return body, 200 if form.ok else FORM_ERROR_STATUS

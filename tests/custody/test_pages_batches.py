@@ -262,6 +262,18 @@ def test_detail_shows_the_batch_in_local_time(client, producer_setup):
     assert batch.lot_code in html
 
 
+def test_detail_shows_the_lots_qr_code_public_link_and_a_way_to_print_its_labels(client, producer_setup):
+    _, site, product = producer_setup
+    batch = make_batch(site=site, product=product, lot_code="QR-1")
+    html = client.get("/batches/QR-1").text
+    assert f'<img src="/t/{batch.public_token}/qr.svg"' in html
+    assert f'href="https://trace.example.cn/t/{batch.public_token}"' in html
+    assert 'href="/labels?lots=QR-1">Print labels</a>' in html
+    assert "QR-1" in client.get("/labels?lots=QR-1").text
+    client.set_cookie("lang", "zh_Hans")
+    assert "打印标签" in client.get("/batches/QR-1").text
+
+
 def test_detail_edit_changes_field_name_and_notes(client, producer_setup):
     _, site, product = producer_setup
     make_batch(site=site, product=product, lot_code="EDIT-1", field_name="old", notes="old notes")
