@@ -16,22 +16,17 @@ PNG_DOC = {"type": "string", "format": "binary",
            "description": "A PNG QR code of the same URL, `size` pixels per module (1 to 20). Cached for a year."}
 
 
-def _url(batch) -> str:
-    config = current_app.config
-    return qr.label_url(batch, config["PUBLIC_BASE_URL"], config.get("LABEL_URL_STYLE", "token"))
-
-
 @route("/batches/<path:lot_code>/qr.svg", "GET", summary="Get the QR code of a batch as SVG", tag="batches",
        response=SVG_DOC, produces="image/svg+xml", errors=(404,))
 def batch_qr_svg(actor, lot_code: str):
     """Answer with the batch's QR code as SVG."""
-    codes = current_app.extensions["qr_codes"]
-    return immutable_response(codes.svg(_url(batches.get_batch(actor, lot_code))), "image/svg+xml")
+    url = qr.configured_url(batches.get_batch(actor, lot_code), current_app.config)
+    return immutable_response(current_app.extensions["qr_codes"].svg(url), "image/svg+xml")
 
 
 @route("/batches/<path:lot_code>/qr.png", "GET", summary="Get the QR code of a batch as PNG", tag="batches",
        query=QrSizeSchema, response=PNG_DOC, produces="image/png", errors=(404,))
 def batch_qr_png(actor, lot_code: str, args: dict):
     """Answer with the batch's QR code as PNG."""
-    codes = current_app.extensions["qr_codes"]
-    return immutable_response(codes.png(_url(batches.get_batch(actor, lot_code)), args["size"]), "image/png")
+    url = qr.configured_url(batches.get_batch(actor, lot_code), current_app.config)
+    return immutable_response(current_app.extensions["qr_codes"].png(url, args["size"]), "image/png")

@@ -38,7 +38,7 @@ def print_labels():
     batches, missing = label_sheets.visible_batches(g.user, lots)
     config = current_app.config
     stored = label_sheets.stored_certificates(batches) if chosen == "certificate" else {}
-    labels = [label_sheets.Label(batch, qr.label_url(batch, config["PUBLIC_BASE_URL"], config["LABEL_URL_STYLE"]),
+    labels = [label_sheets.Label(batch, qr.configured_url(batch, config),
                                  stored.get(batch.id, []))
               for batch in batches]
     return render_template(

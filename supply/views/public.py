@@ -218,8 +218,7 @@ def _size() -> int:
 
 def encoded_url(batch: Batch) -> str:
     """Return the URL a batch's QR code encodes, as the label setting chooses."""
-    config = current_app.config
-    return qr.label_url(batch, config["PUBLIC_BASE_URL"], config.get("LABEL_URL_STYLE", "token"))
+    return qr.configured_url(batch, current_app.config)
 
 
 @bp.route("/t/<token>/qr.svg")

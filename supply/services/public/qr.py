@@ -41,6 +41,11 @@ def label_url(batch: Batch, base_url: str, style: str = "token") -> str:
     return token_url(base_url, batch.public_token)
 
 
+def configured_url(batch: Batch, config) -> str:
+    """Return the URL a batch's QR code encodes under an app's settings (`PUBLIC_BASE_URL`, `LABEL_URL_STYLE`)."""
+    return label_url(batch, config["PUBLIC_BASE_URL"], config.get("LABEL_URL_STYLE", "token"))
+
+
 def _make_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     code = QRCode(error_correction=ERROR_CORRECT_M, border=BORDER)
     code.add_data(url)
