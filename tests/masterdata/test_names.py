@@ -68,14 +68,6 @@ def test_openapi_documents_the_new_names(client):
     assert "Traditional" in party_inputs[0]["properties"]["name_zh_hant"]["description"]
 
 
-@pytest.fixture()
-def admin(client):
-    """A signed-in admin, pages in English."""
-    user = make_user(role="admin")
-    log_in(client, user)
-    return user
-
-
 def test_admin_forms_take_and_show_the_new_names(client, admin):
     form = {"code": "BROC-1", "category": "vegetable", "name": "西兰花", "name_zh_hant": "西蘭花",
             "variety": "耐寒优秀", "variety_en": "Naihan Youxiu", "variety_zh_hant": "耐寒優秀", "unit": "kg"}

@@ -22,14 +22,6 @@ from tests.builders.pages import field_error
 from tests.builders.pages import log_in
 
 
-@pytest.fixture()
-def admin(client):
-    """A signed-in admin."""
-    user = make_user(role="admin")
-    log_in(client, user)
-    return user
-
-
 def test_admin_lists_show_the_records(client, admin):
     site = make_site()
     product = make_product()
