@@ -13,10 +13,9 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from peewee import InterfaceError
 from peewee import OperationalError
-from psycopg import InterfaceError as DriverInterfaceError
-from psycopg import OperationalError as DriverOperationalError
 from werkzeug.exceptions import HTTPException
 
+from supply.db import database_unreachable
 from supply.locales import translate_errors
 from supply.locales import translate_message
 from supply.services.errors import ServiceError
@@ -52,12 +51,6 @@ def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
 
 # Seconds a client is asked to wait before trying again while the database cannot be reached.
 RETRY_AFTER = 5
-
-
-def database_unreachable(exc: Exception) -> bool:
-    """Tell whether a database error means the server could not be reached (an outage), not a bug of ours."""
-    original = exc.__cause__ or exc.__context__
-    return isinstance(original, DriverOperationalError | DriverInterfaceError)
 
 
 def _page(status: int, message: str):
@@ -102,6 +95,9 @@ def register_error_handlers(app: Flask) -> None:
         if not database_unreachable(exc):
             return _unexpected(exc)
         app.logger.warning("Database unreachable: %s", exc)
+        kept = app.extensions["outage_answer"](request.environ) if "outage_answer" in app.extensions else None
+        if kept is not None:  # a scan page kept before the outage (supply.public_fastpath)
+            return kept
         message = gettext("The service is briefly unavailable. Try again in a few seconds.")
         if wants_json():
             response = jsonify(error_body(503, message))

@@ -5,7 +5,9 @@ each (session, CSRF, Babel, the user, the hooks, a pooled connection) cost more 
 middleware sits in front of the app and answers exactly `GET`/`HEAD /t/<token>` (no query string, no session
 cookie: a signed-in visitor goes through Flask, which may refresh the session) when the page kept for that
 token, path and language is current (same data version, younger than the age limit; see
-supply.services.public.cache) and its scans block can be filled in from a drawn shell. It records the scan,
+supply.services.public.cache) and its scans block can be filled in from a drawn shell. While the database cannot
+be reached, a kept page is served whatever its version and age (the scan waits in the worker's buffer, the count
+is the worker's tally): a buyer still sees the lot, every other request answers 503. It records the scan,
 draws the live counts and answers with the same response the view would (`kept_response`, shared with it:
 same headers, ETag and 304). Everything else (a miss, an old version, other paths, POSTs) goes to Flask.
 
@@ -18,8 +20,10 @@ import logging
 
 from babel import Locale
 from flask import Flask
+from peewee import PeeweeException
 from werkzeug.wrappers import Request
 
+from supply.db import database_unreachable
 from supply.i18n import LANG_COOKIE
 from supply.i18n import choose_language
 from supply.identifiers import is_public_token
@@ -67,25 +71,48 @@ class PublicFastPath:
                 return harden(response)(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
-    def answer(self, environ, token: str):
-        """Return the response for a kept, current page, or None to let Flask answer."""
+    def answer(self, environ, token: str, outage: bool = False):
+        """Return the response for a kept, current page, or None to let Flask answer.
+
+        With `outage` (the database is known to be unreachable) the kept page is served whatever its version.
+        """
         app = self.app
         cache = app.extensions.get("public_page_cache")
         if not app.config.get("PUBLIC_FAST_PATH", True) or cache is None or cache.scan_buffer is None:
             return None
         request = Request(environ)
-        if app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies or cache.version is None:
+        session_cookie = app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
+        if (session_cookie and not outage) or cache.version is None or cache.section is None:
             return None
         language = public_language(request, app.config)
-        if cache.section is None:
-            return None
         page = cache.get((token, request.path, language))
-        if page is None or not page.current(cache.version.read(), public_cache.now()):
+        if page is None:
             return None
+        if not outage:
+            try:
+                version = cache.version.read()
+            except PeeweeException as exc:
+                if not database_unreachable(exc):
+                    raise
+                outage = True
+            else:
+                if not page.current(version, public_cache.now()):
+                    return None
+        if outage:  # the kept page is the last truth known: better than no page; its scan waits in the buffer
+            log.warning("database unreachable: %s served from its kept page", request.path)
         return kept_response(cache, page, language, request.method, request.if_none_match)
+
+    def during_outage(self, environ):
+        """Answer a scan page from its kept copy while the database is unreachable (Flask's outage handler asks)."""
+        path = environ.get("PATH_INFO", "")
+        if (path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+                and is_public_token(path[len(PREFIX):])):
+            return self.answer(environ, path[len(PREFIX):], outage=True)
+        return None
 
 
 def install(app: Flask) -> None:
     """Put the fast path in front of the app's WSGI callable and keep the public data version's reader on the app."""
     app.extensions["public_version"] = public_version.DataVersion()
-    app.wsgi_app = PublicFastPath(app, app.wsgi_app)
+    app.wsgi_app = fast_path = PublicFastPath(app, app.wsgi_app)
+    app.extensions["outage_answer"] = fast_path.during_outage

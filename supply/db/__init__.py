@@ -10,6 +10,8 @@ from peewee import DatabaseProxy
 from peewee import Model
 from peewee import SqliteDatabase
 from playhouse.db_url import connect
+from psycopg import InterfaceError as DriverInterfaceError
+from psycopg import OperationalError as DriverOperationalError
 
 db = DatabaseProxy()
 
@@ -51,6 +53,12 @@ def connection():
     finally:
         if opened and not db.is_closed():
             db.close()
+
+
+def database_unreachable(exc: Exception) -> bool:
+    """Tell whether a database error means the server could not be reached (an outage), not a bug of ours."""
+    original = exc.__cause__ or exc.__context__
+    return isinstance(original, DriverOperationalError | DriverInterfaceError)
 
 
 def is_sqlite() -> bool:

@@ -108,15 +108,6 @@ def this_scan(buffer: scan_buffer.ScanBuffer, batch_id: int, unit: str, quantity
     return scans.summary(count, first, unit, quantity), at
 
 
-def count_scan(batch_id: int, unit: str, quantity) -> scans.ScanSummary:
-    """Record this scan (GET only) and sum up the batch's scans: the worker's tally of them and this one."""
-    buffer = held_scans()
-    summary, at = this_scan(buffer, batch_id, unit, quantity, request.method)
-    if at is not None:
-        buffer.add(batch_id, at)
-    return summary
-
-
 def draw_scans(cache: public_cache.PageCache, section: public_cache.ScanSection, summary: scans.ScanSummary,
                language: str) -> str:
     """Draw the page's scans block for this request's language and counts (and keep the language's plural rule)."""
@@ -179,7 +170,8 @@ def serve_page(token: str) -> Response:
         kept = dataclasses.replace(kept, data_version=data_version, unit=found.unit, quantity=str(found.quantity))
         cache.put(key, kept)
         return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
-    summary = count_scan(found.batch_id, found.unit, found.quantity)
+    buffer = held_scans()
+    summary, at = this_scan(buffer, found.batch_id, found.unit, found.quantity, request.method)
     batch = batch_by_token(token)  # read after the probe: the page may be newer than its version, never older
     view = public_view(batch)
     site = batch.origin_site
@@ -189,6 +181,8 @@ def serve_page(token: str) -> Response:
         area=area_map(first.latitude, first.longitude), scans=summary, languages=LANGUAGE_NAMES,
         origins_shown=ORIGINS_SHOWN, collapse_after=STEPS_BEFORE_COLLAPSE,
     )
+    if at is not None:  # recorded once the page is drawn: a failure before answers another way, and records there
+        buffer.add(found.batch_id, at)
     parts = public_cache.split(html, draw(summary)) if section is not None else None
     if parts is None:
         return page_response(html, None)

@@ -7,7 +7,7 @@ import pytest
 from peewee import OperationalError
 
 from supply import create_app
-from supply.errors import database_unreachable
+from supply.db import database_unreachable
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/supply"  # nothing listens on port 1
 

@@ -193,3 +193,54 @@ def test_scans_are_written_at_once_when_testing_unless_a_test_buffers_them(app, 
     buffer = app.extensions["scan_buffer"]
     assert buffer.delay == 0 and buffer.refresh == 0
     assert Scan.select().where(Scan.batch_id == batch.id).count() == 1
+
+
+def _unreachable() -> scan_buffer.PeeweeException:
+    """The error peewee raises when the server cannot be reached: a driver OperationalError behind it."""
+    import psycopg
+
+    try:
+        try:
+            raise psycopg.OperationalError("connection refused")
+        except psycopg.OperationalError as driver:
+            raise scan_buffer.PeeweeException("connection refused") from driver
+    except scan_buffer.PeeweeException as exc:
+        return exc
+
+
+def test_scans_are_held_while_the_database_is_unreachable_and_written_when_it_is_back(monkeypatch):
+    written, attempts, done = [], [], threading.Event()
+
+    def write(rows):
+        attempts.append(list(rows))
+        if len(attempts) == 1:
+            raise _unreachable()
+        written.extend(rows)
+        done.set()
+        return True
+
+    monkeypatch.setattr(scan_buffer, "write_scans", write)
+    monkeypatch.setattr(scan_buffer, "RETRY", 0.05)
+    monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(is_closed=lambda: False, obj="bound"))
+    buffer = ScanBuffer(delay=0.01)
+    buffer.add(7, AT)
+    assert done.wait(5)
+    assert attempts == [[(7, AT)], [(7, AT)]] and written == [(7, AT)]
+
+
+def test_counts_come_from_the_workers_tally_while_the_database_is_unreachable(app, monkeypatch):
+    batch = make_batch()
+    clock = [100.0]
+    monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
+    buffer = ScanBuffer(delay=60, refresh=5)
+    buffer.add(batch.id, AT)
+    assert buffer.count(batch.id) == (1, AT)
+    clock[0] += 20
+
+    def down(ids):
+        raise _unreachable()
+
+    monkeypatch.setattr(scan_buffer, "read_counts", down)
+    assert buffer.count(batch.id) == (1, AT)  # no error, no page lost: what the worker knows
+    buffer.add(batch.id, AT)
+    assert buffer.count(batch.id) == (2, AT)

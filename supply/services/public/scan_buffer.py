@@ -15,7 +15,8 @@ tallies already half that old. So a visitor's own scan always counts at once, an
 workers show within about `refresh` seconds while scans come in, at most twice that (5 s by default; 0 reads on
 every request, the testing setting).
 A worker killed outright (SIGKILL, a crash) loses at most its last `delay` seconds of scans; a graceful stop
-writes them.
+writes them. While the database cannot be reached (a restart, a failover), scans stay held (up to MAX_HELD) and
+are tried again every RETRY seconds, and counts are the worker's tallies, asked of the database again later.
 
 The buffer writes only to the database that was bound when it was made: once the app is gone (a test's live
 server stopped, the proxy pointed elsewhere or at nothing) held scans are dropped with a warning, never
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 
 from peewee import PeeweeException
 
+from supply.db import database_unreachable
 from supply.db import db
 from supply.models import Scan
 
@@ -44,6 +46,9 @@ REFRESH = 5.0
 # At most this many tallies are read in one query; at most MAX_TALLIES are kept (those with nothing held).
 READ_AT_ONCE = 200
 MAX_TALLIES = 50000
+# While the database cannot be reached, held scans are tried again every RETRY seconds, up to MAX_HELD of them.
+RETRY = 1.0
+MAX_HELD = 100_000
 
 
 def clock() -> float:
@@ -61,7 +66,9 @@ def write_scans(rows: list[tuple[int, datetime.datetime]]) -> bool:
     to_db = Scan.scanned_at.db_value
     try:
         db.execute_sql(sql, tuple(value for batch_id, at in rows for value in (batch_id, to_db(at))))
-    except PeeweeException:
+    except PeeweeException as exc:
+        if database_unreachable(exc):
+            raise  # the buffer holds them until the database is back
         log.warning("%d scans not recorded", len(rows), exc_info=True)
         return False
     return True
@@ -150,7 +157,14 @@ class ScanBuffer:
                 return tally.count(), tally.first()
             others = [other for other, t in self._tallies.items()
                       if other != batch_id and moment - t.read_at >= self.refresh / 2][:READ_AT_ONCE - 1]
-        self._read([batch_id, *others])
+        try:
+            self._read([batch_id, *others])
+        except PeeweeException as exc:
+            if not database_unreachable(exc):
+                raise
+            with self._lock:  # an outage: count what the worker knows, and ask again after `limit`
+                tally = self._tallies.get(batch_id) or self._tallies.setdefault(batch_id, Tally())
+                tally.read_at = moment
         with self._lock:
             tally = self._tallies[batch_id]
             return tally.count(), tally.first()
@@ -223,7 +237,10 @@ class ScanBuffer:
                 try:
                     with db.connection_context() if db.is_closed() else nullcontext():
                         written = write_scans(rows)
-                except Exception:  # noqa: BLE001 - a scan must never fail a page or a worker's exit
+                except Exception as exc:  # noqa: BLE001 - a scan must never fail a page or a worker's exit
+                    if database_unreachable(exc) and self._hold_again(rows):
+                        log.warning("%d scans held: the database cannot be reached", len(rows))
+                        return False
                     log.warning("%d scans not recorded", len(rows), exc_info=True)
             with self._lock:
                 for batch_id, _ in rows:
@@ -231,6 +248,20 @@ class ScanBuffer:
                     if tally is not None:
                         tally.settled += 1
         return written
+
+    def _hold_again(self, rows: list[tuple[int, datetime.datetime]]) -> bool:
+        """Hold scans a write could not deliver and try again in RETRY seconds; False when off or too many held."""
+        if self.delay <= 0:
+            return False
+        with self._lock:
+            if len(self._rows) + len(rows) > MAX_HELD:
+                return False
+            self._rows[:0] = rows
+            if self._timer is None:
+                self._timer = threading.Timer(max(self.delay, RETRY), self._flush_in_thread)
+                self._timer.daemon = True
+                self._timer.start()
+        return True
 
     def _flush_in_thread(self) -> None:
         if self.flush() and self.database is not None and db.obj is self.database:
