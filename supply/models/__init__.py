@@ -21,6 +21,8 @@ from supply.models.inspection import TestResult
 from supply.models.party import Party
 from supply.models.party import Site
 from supply.models.product import Product
+from supply.models.public import PublicLot
+from supply.models.public import PublicLotSource
 from supply.models.recall import Recall
 from supply.models.recall import RecallLot
 from supply.models.recall import RecallNotice
@@ -33,14 +35,14 @@ MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
-    Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion,
+    Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
 ]
 
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
-    "Planting", "Product", "PublicVersion",
+    "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "TestResult", "User",
 ]

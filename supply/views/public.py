@@ -27,13 +27,14 @@ from supply.http_cache import immutable_response
 from supply.identifiers import is_public_token
 from supply.models import Batch
 from supply.services.public import cache as public_cache
+from supply.services.public import facts
 from supply.services.public import qr
 from supply.services.public import scan_buffer
 from supply.services.public import scans
 from supply.services.public.area_map import area_map
 from supply.services.public.origins import ORIGINS_SHOWN
 from supply.services.public.page import batch_by_token
-from supply.services.public.page import public_view
+from supply.services.public.page import complete
 
 bp = Blueprint("public", __name__)
 
@@ -125,7 +126,7 @@ def kept_response(cache: public_cache.PageCache, page: public_cache.Page, langua
     None (nothing recorded) when there is none yet for this language and count, so the view answers instead.
     """
     buffer = held_scans() if draw is not None else cache.scan_buffer
-    batch_id = page.version.batch_id
+    batch_id = page.batch_id
     summary, at = this_scan(buffer, batch_id, page.unit, Decimal(page.quantity), method)
     if if_none_match.contains_weak(page.etag):
         body = ""
@@ -148,13 +149,14 @@ def render_batch_page(batch: Batch) -> Response:
 
 
 def serve_page(token: str) -> Response:
-    """Record the scan (GET only) and answer with the page of a token's batch: the kept copy while it is fresh."""
+    """Record the scan (GET only) and answer with the page of a token's batch: the kept copy while it is fresh,
+    else drawn from the lot's kept facts (one read), gathered and kept first when there are none."""
     cache = page_cache()
-    cache.scan_buffer = held_scans()
+    buffer = cache.scan_buffer = held_scans()
     section = cache.section
     language = str(get_locale())
     key = (token, request.path, language)
-    data_version = cache.version.read()  # before the data: a page may look older, never newer
+    data_version = cache.version.read()
     kept = cache.get(key) if section is not None else None
 
     def draw(summary: scans.ScanSummary) -> str:
@@ -162,18 +164,25 @@ def serve_page(token: str) -> Response:
 
     if kept is not None and kept.current(data_version, public_cache.now()):
         return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
-    found = public_cache.probe(token, kept.upstream, kept.recalled) if kept else public_cache.probe(token)
+    found = facts.read(token)  # the lot, its scans, its kept facts and the data version, read together
     if found is None:
         body, status = not_found()
         return Response(body, status=status, mimetype="text/html")
-    if kept is not None and kept.fresh(found, public_cache.now()):  # unchanged at this version: stamp, no render
-        kept = dataclasses.replace(kept, data_version=data_version, unit=found.unit, quantity=str(found.quantity))
+    buffer.seed(found.batch_id, found.scans, found.first_scan)
+    stamp = {"data_version": found.data_version, "unit": found.unit, "quantity": str(found.quantity)}
+    if kept is not None and kept.fresh(found.generation, public_cache.now()):  # same facts: stamp, no drawing
+        kept = dataclasses.replace(kept, **stamp)
         cache.put(key, kept)
         return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
-    buffer = held_scans()
+    generation = found.generation
+    if found.facts is not None:
+        view = facts.loaded(found)
+    else:
+        view = facts.gather(token)
+        generation = facts.keep(view, found.data_version)
+    view = complete(view)
+    batch = view.batch
     summary, at = this_scan(buffer, found.batch_id, found.unit, found.quantity, request.method)
-    batch = batch_by_token(token)  # read after the probe: the page may be newer than its version, never older
-    view = public_view(batch)
     site = batch.origin_site
     first = view.origins[0] if view.origins else site  # the map marks where the largest share started
     html = render_template(
@@ -186,11 +195,8 @@ def serve_page(token: str) -> Response:
     parts = public_cache.split(html, draw(summary)) if section is not None else None
     if parts is None:
         return page_response(html, None)
-    recalled = tuple(up.lot for up in view.upstream if up.recalled)
-    version = found.version(len(recalled))
-    page = public_cache.Page(version, tuple(up.lot for up in view.upstream), recalled, *parts,
-                             public_cache.etag(key, version), public_cache.now(), data_version, found.unit,
-                             str(found.quantity))
+    page = public_cache.Page(found.batch_id, generation, *parts, public_cache.etag(key, generation, found.data_version),
+                             public_cache.now(), **stamp)
     cache.put(key, page)
     return page_response(html, page.etag)
 

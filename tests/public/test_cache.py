@@ -32,15 +32,15 @@ EN = {"Accept-Language": "en"}
 
 @pytest.fixture()
 def renders(monkeypatch):
-    """Count the full renders of the page (each gathers the batch's view once)."""
+    """Count the pages drawn (each completes the lot's facts once, whether read back or gathered)."""
     calls = []
-    real = public.public_view
+    real = public.complete
 
-    def counting(batch):
-        calls.append(batch.lot_code)
-        return real(batch)
+    def counting(view):
+        calls.append(view.batch.lot_code)
+        return real(view)
 
-    monkeypatch.setattr(public, "public_view", counting)
+    monkeypatch.setattr(public, "complete", counting)
     return calls
 
 
@@ -113,7 +113,7 @@ def test_recalls_show_at_once_on_a_kept_page(client, renders):
     assert "has been recalled" not in text_of(client, url)
     assert len(renders) == 1
     # An upstream lot marked recalled behind the services' back (no event, no audit entry) moves no version:
-    # the kept page is served until the version is bumped, then the probe finds the recall.
+    # the kept page is served until the version is bumped; the lot's facts were forgotten at the update.
     Batch.update(status="recalled").where(Batch.id == chain["a"].id).execute()
     assert "has been recalled" not in text_of(client, url)
     announce_write()
@@ -233,8 +233,7 @@ def test_without_keeping_pages_every_request_renders(app, client, renders):
 
 def test_the_least_recently_used_page_goes_first(app):
     cache = public_cache.PageCache(app.jinja_env, size=2)
-    version = public_cache.Version(1, "active", "", 0, 0)
-    page = public_cache.Page(version, (), (), "<p>", "</p>", "tag", 0.0)
+    page = public_cache.Page(1, 5, "<p>", "</p>", "tag", 0.0)
     for key in ("a", "b"):
         cache.put((key,), page)
     assert cache.get(("a",)) is page

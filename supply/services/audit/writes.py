@@ -19,6 +19,7 @@ from peewee import ForeignKeyField
 from peewee import Model
 
 from supply.db import db
+from supply.db.writers import share_writers_lock
 from supply.models import AuditEntry
 from supply.models import PublicVersion
 from supply.models import User
@@ -153,6 +154,7 @@ def audited(action: str, table: str | None = None, *, actor: str = "actor", desc
             token = _writing.set(True)
             try:
                 with db.atomic():
+                    share_writers_lock()  # kept public facts wait for this write (supply.db.writers)
                     result = fn(*args, **kwargs)
                     if describe is not None:
                         logged_table, key, changes = describe(arguments, result)

@@ -1,32 +1,21 @@
 """Rendered public scan pages, kept per page and language and served again while what they show is unchanged.
 
-Rendering a scan page costs 10 ms and more (the upstream trace, the journey, certificates, the hash-chain check,
-the template). Checking a kept copy costs one primary-key read: each page carries the data version it was rendered
-at (supply.services.public.version, a row of the database that every audited write moves in its own transaction,
-read before the page's data, so every host sees a write the moment it commits) and is served again while the
-version is the same and the page is younger than `MAX_AGE` (`Page.current`), by the WSGI fast path
-(supply.public_fastpath) or, when that declines, by the view.
+Drawing a scan page costs a read of its facts and the template, more when the facts must be gathered anew (the
+upstream trace, the journey, certificates, tests). Checking a kept copy costs one primary-key read: each page
+carries the data version it was rendered at (supply.services.public.version, a row of the database that every
+audited write moves in its own transaction, read before the page's data, so every host sees a write the moment
+it commits) and is served again while the version is the same and the page is younger than `MAX_AGE`
+(`Page.current`), by the WSGI fast path (supply.public_fastpath) or, when that declines, by the view.
 
-When the version moved, the view runs the probe, one indexed query: a kept page is still served (and stamped
-with the new version, not rendered) when all of these are what they were when it was rendered:
-
-- the batch's `status` and `chain_head` (every event of the batch, a shipment, receipt, transformation,
-  recall, hold or retraction, changes its chain head in the same transaction);
-- the newest audit entry's id (`supply.services.audit.writes.latest_id`): every write service is `@audited`, so a
-  certificate, test result, hold, recall or an edit of a product, party or site anywhere changes it;
-- which of the lots the batch was made from are recalled (counted exactly, see `probe`), so an upstream
-  recall shows even when it was written without an audit entry;
-- the page is younger than `MAX_AGE` seconds, which bounds what no write of the service changes (a record
-  altered behind the service's back is found out by the hash-chain check within that time).
+When the version moved, the view reads the lot's kept facts (supply.services.public.facts, one indexed read): a
+kept page drawn from the same generation of facts is still served (stamped with the new version, not drawn
+again), since any write that changes what the page shows deletes those facts in its own transaction (the
+triggers of migrations/0011_public_facts.py); otherwise the page is drawn again from the facts, gathered anew
+when none are kept. `MAX_AGE` bounds what no write of the service changes (the day's standing of a certificate,
+a record altered behind the service's back, found out by the hash-chain check within that time).
 
 The version is read before the page's data, so a write racing a render can only make the kept copy look older
-than it is (rendered again next time), never newer. One gap is left, bounded by `MAX_AGE`: an audit id is handed
-out when a write inserts its entry, before it commits, so of two audited writes running at once the one with
-the lower id may commit last; a page rendered between the two commits carries the higher id and misses the
-later commit (unless that changed the batch's own row or an upstream recall, which the probe sees anyway).
-
-A write behind the services' back (a direct UPDATE) moves no version: it shows when the page ages out, or at
-once when it moves the version too (`announce_write()`, as tests that write rows directly do).
+than it is (drawn again next time), never newer.
 
 The scans block is not kept: it is cut out of the page (`ScanSection`) and drawn for every request from the
 worker's scan tallies (supply.services.public.scan_buffer), as is the copied-label warning.
@@ -39,7 +28,6 @@ folder is named for the code, templates and translations (`code_fingerprint`), s
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import json
 import logging
@@ -52,16 +40,10 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from supply.db import db
-from supply.db import is_sqlite
-from supply.models import AuditEntry
-from supply.models import Batch
-from supply.models import Scan
-from supply.models.batch import BatchStatus
 from supply.services.public.scan_section import ScanSection
 from supply.services.public.scan_section import split
 
-__all__ = ["DiskPages", "Page", "PageCache", "Probe", "ScanSection", "Version", "etag", "probe", "split"]
+__all__ = ["DiskPages", "Page", "PageCache", "ScanSection", "etag", "split"]
 
 log = logging.getLogger(__name__)
 MAX_AGE = 300
@@ -71,43 +53,15 @@ PRUNE_EVERY = 500
 
 
 @dataclass(frozen=True)
-class Version:
-    """What a kept page depends on (see the module docstring)."""
-
-    batch_id: int
-    status: str
-    chain_head: str
-    audit_id: int
-    recalled_upstream: int
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One request's look at a batch: its version, the figures of the suspicious-scan rule, its scans so far."""
-
-    batch_id: int
-    status: str
-    chain_head: str
-    unit: str
-    quantity: object
-    audit_id: int
-    scans: int
-    first_scan: datetime.datetime | None
-    upstream_recalled: int
-    kept_recalled: int
-
-    def version(self, recalled_upstream: int) -> Version:
-        """Return the version of a page rendered now that found `recalled_upstream` upstream lots recalled."""
-        return Version(self.batch_id, self.status, self.chain_head, self.audit_id, recalled_upstream)
-
-
-@dataclass(frozen=True)
 class Page:
-    """A kept page: the HTML before and after its scans block, what it depends on, and when it was rendered."""
+    """A kept page: the HTML before and after its scans block, the facts it was drawn from, and when.
 
-    version: Version
-    upstream: tuple[str, ...]
-    recalled: tuple[str, ...]
+    `generation` is that of the lot's kept facts it was drawn from (None: drawn from facts that could not be
+    kept); `data_version` the data version it was last found current at.
+    """
+
+    batch_id: int
+    generation: int | None
     head: str
     tail: str
     etag: str
@@ -120,72 +74,15 @@ class Page:
         """Tell, without a query, whether the page may be served: same data version, younger than MAX_AGE."""
         return data_version == self.data_version and 0 <= now - self.born < MAX_AGE
 
-    def fresh(self, probe: Probe, now: float) -> bool:
-        """Tell whether the page still shows what the database holds (see the module docstring)."""
-        return (
-            0 <= now - self.born < MAX_AGE
-            and probe.version(len(self.recalled)) == self.version
-            and probe.upstream_recalled == len(self.recalled)
-            and probe.kept_recalled == len(self.recalled)
-        )
+    def fresh(self, generation: int | None, now: float) -> bool:
+        """Tell whether the page still shows the lot's kept facts: drawn from this generation, younger than MAX_AGE."""
+        return self.generation is not None and generation == self.generation and 0 <= now - self.born < MAX_AGE
 
 
-def _probe_sql(upstream: bool) -> str:
-    """Return the text of the probe for the bound backend, with or without the counts of recalled upstream lots.
-
-    The counts look the lots up by their unique code (never through the status index, which would walk every
-    recalled lot of the season); a page without upstream lots skips them.
-    """
-    p = db.param
-    batch, scan, audit = Batch._meta.table_name, Scan._meta.table_name, AuditEntry._meta.table_name
-    recalled = "0, 0"
-    if upstream:
-        lots = f"u.lot_code IN (SELECT value FROM json_each({p}))" if is_sqlite() else \
-            f"u.lot_code = ANY(CAST({p} AS TEXT[]))"
-        count = f"(SELECT COALESCE(SUM(CASE WHEN u.status = '{BatchStatus.RECALLED}' THEN 1 ELSE 0 END), 0) " \
-                f"FROM {batch} u WHERE {lots})"
-        recalled = f"{count}, {count}"
-    return (
-        f"SELECT b.id, b.status, b.chain_head, b.unit, b.quantity, "
-        f"(SELECT MAX(a.id) FROM {audit} a), "
-        f"(SELECT COUNT(*) FROM {scan} s WHERE s.batch_id = b.id), "
-        f"(SELECT MIN(s.scanned_at) FROM {scan} s WHERE s.batch_id = b.id), "
-        f"{recalled} FROM {batch} b WHERE b.public_token = {p}"
-    )
-
-
-_SQL: dict[tuple[bool, bool], str] = {}
-
-
-def probe(token: str, upstream: tuple[str, ...] = (), recalled: tuple[str, ...] = ()) -> Probe | None:
-    """Read, in one query, the batch of a token, the newest audit id, the batch's scans and upstream recalls.
-
-    `upstream` are the lots a kept page lists and `recalled` those of them it shows recalled: the probe counts
-    the recalled lots among each. Both counts equal to len(recalled) means exactly those lots are recalled now.
-    """
-    key = (is_sqlite(), bool(upstream))
-    sql = _SQL.get(key)
-    if sql is None:
-        sql = _SQL[key] = _probe_sql(bool(upstream))
-    if not upstream:
-        values = (token,)
-    elif key[0]:
-        values = (json.dumps(upstream), json.dumps(recalled), token)
-    else:
-        values = (list(upstream), list(recalled), token)
-    row = db.execute_sql(sql, values).fetchone()
-    if row is None:
-        return None
-    batch_id, status, chain_head, unit, quantity, audit_id, scans, first, upstream_recalled, kept_recalled = row
-    if isinstance(first, str):
-        first = datetime.datetime.fromisoformat(first)
-    return Probe(batch_id, status, chain_head, unit, Batch.quantity.python_value(quantity), audit_id or 0,
-                 scans, first, int(upstream_recalled), int(kept_recalled))
-
-
-def etag(key: tuple, version: Version) -> str:
-    """Return the (weak) entity tag of a kept page: same page, language and version, same tag."""
-    return hashlib.sha256(repr((key, version)).encode()).hexdigest()[:32]
+def etag(key: tuple, generation: int | None, data_version: int) -> str:
+    """Return the (weak) entity tag of a kept page: same page, language and facts, same tag."""
+    return hashlib.sha256(repr((key, generation, data_version if generation is None else None)).encode()
+                          ).hexdigest()[:32]
 
 
 class DiskPages:
@@ -205,8 +102,7 @@ class DiskPages:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
             if data.pop("key") != repr(key):
                 return None
-            return Page(version=Version(**data.pop("version")), upstream=tuple(data.pop("upstream")),
-                        recalled=tuple(data.pop("recalled")), **data)
+            return Page(**data)
         except (OSError, ValueError, TypeError, KeyError):
             return None
 

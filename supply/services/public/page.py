@@ -30,6 +30,7 @@ from supply.services.certification.standing import lot_standings
 from supply.services.certification.validity import CertificateState
 from supply.services.custody import chain
 from supply.services.custody.batches import with_origin
+from supply.services.public.facts_codec import fact_class
 from supply.services.public.origins import Origin
 from supply.services.public.origins import UpstreamLot
 from supply.services.public.origins import upstream_of
@@ -40,6 +41,7 @@ from supply.services.tracing.history import party_names
 from supply.services.tracing.trace import trace_from
 
 
+@fact_class
 @dataclass
 class Step:
     """One step of the journey: a code for the template, when, where, and the figures it names."""
@@ -61,6 +63,7 @@ class Step:
     lot: str | None = None  # the upstream lot the step happened to (None: this batch)
 
 
+@fact_class
 @dataclass
 class PublicView:
     """Everything the page shows, gathered in a fixed number of queries."""
@@ -89,24 +92,37 @@ def batch_by_token(token: str) -> Batch | None:
 
 
 def public_view(batch: Batch) -> PublicView:
-    """Gather the page of a batch: its own steps and those of the lots upstream, in a fixed number of queries."""
+    """Gather the page of a batch as it stands today: its facts, then what depends on the day and the chain."""
+    return complete(gather_view(batch))
+
+
+def gather_view(batch: Batch) -> PublicView:
+    """Gather the facts of a batch's page: its own steps and those of the lots upstream, its certificates and
+    tests, in a fixed number of queries (what depends on the day or the chain's check is left to `complete`)."""
     graph = trace_from(batch, "upstream", with_events=False)
     upstream, origins = upstream_of(graph)
     events = events_touching([batch.id, *(lot.id for lot in upstream)])
     certification = batch_certification(batch)
-    upstream_recalled = any(u.recalled for u in upstream)
     return PublicView(
         batch=batch,
         steps=journey(batch.lot_code, events, batch.product.category, {lot.lot: lot.category for lot in upstream}),
         upstream=upstream,
         origins=origins,
         recalled=batch.status == BatchStatus.RECALLED,
-        upstream_recalled=upstream_recalled,
-        standings=lot_standings(certification, batch.status, upstream_recalled, local_today()),
-        verified=chain.verify_batch(batch).intact,
+        upstream_recalled=any(u.recalled for u in upstream),
+        verified=False,
         certification=certification,
         tests=test_reports(list(certification.lots)),
     )
+
+
+def complete(view: PublicView, today: datetime.date | None = None) -> PublicView:
+    """Add to a page's facts what is not a fact: how each claim may be shown today, and whether the lot's chain
+    verifies."""
+    today = today or local_today()
+    view.standings = lot_standings(view.certification, view.batch.status, view.upstream_recalled, today)
+    view.verified = chain.verify_batch(view.batch).intact
+    return view
 
 
 def journey(lot: str, events: list[HistoryEvent], category: str = "", upstream: dict[str, str] | None = None,

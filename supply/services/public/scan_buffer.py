@@ -169,6 +169,12 @@ class ScanBuffer:
             tally = self._tallies[batch_id]
             return tally.count(), tally.first()
 
+    def seed(self, batch_id: int, count: int, first: datetime.datetime | None) -> None:
+        """Take a batch's written scans as read with its page's data, when the worker has no tally of it yet."""
+        with self._lock:
+            if batch_id not in self._tallies:
+                self._tallies[batch_id] = Tally(base=count, first_read=first, read_at=clock())
+
     def read_stale(self) -> None:
         """Read again the tallies older than `refresh` (the writer thread's work after a write); never raises."""
         moment = clock()
