@@ -104,7 +104,7 @@ def test_an_all_organic_lot_shows_its_mark_and_the_page_stays_light(client, merg
     # no longer shows it with a ✔; it says since when the certificate is revoked.
     assert "✔ Organic" not in text
     assert "Organic: certified on the lot's date; the certificate is revoked from 2026-09-01." in text
-    assert counter.count <= 24
+    assert counter.count <= 30  # gathered from the records (about 24 queries) and kept (a short write)
     assert len(text.encode()) < 60 * 1024
 
 
