@@ -168,7 +168,7 @@ def test_a_merge_of_many_certified_lots_lists_twenty_and_stays_light(client):
         time=PACKED)
     with count_queries() as counter:
         text = page(client, "MANY", EN)
-    assert counter.count <= 23
+    assert counter.count <= 30  # gathered from the records and kept (a short write)
     assert len(text.encode()) < 60 * 1024
     assert "✔ Organic" in text and text.count('class="cert"') == 20
     assert "20 more certificates are not shown." in text
