@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import request
@@ -14,6 +15,10 @@ from peewee import JOIN
 from supply.i18n import N_
 from supply.models import Party
 from supply.models import User
+from supply.services.accounts.throttle import DELAY_AFTER
+from supply.services.accounts.throttle import LOCK_AFTER
+from supply.services.accounts.throttle import LOCK_MINUTES
+from supply.services.accounts.throttle import SignInThrottle
 from supply.services.errors import Forbidden
 
 
@@ -44,6 +49,18 @@ def log_in(user: User) -> None:
 def log_out() -> None:
     """End the session."""
     session.clear()
+
+
+def signin_throttle() -> SignInThrottle:
+    """Return the app's sign-in throttle (SIGNIN_DELAY_AFTER, SIGNIN_LOCK_AFTER, SIGNIN_LOCK_MINUTES and
+    RATELIMIT_STORAGE_URI settings: memory for the embedded default, redis:// for several processes or hosts)."""
+    throttle = current_app.extensions.get("signin_throttle")
+    if throttle is None:
+        config = current_app.config
+        throttle = current_app.extensions["signin_throttle"] = SignInThrottle(
+            config.get("RATELIMIT_STORAGE_URI", "memory://"), config.get("SIGNIN_DELAY_AFTER", DELAY_AFTER),
+            config.get("SIGNIN_LOCK_AFTER", LOCK_AFTER), config.get("SIGNIN_LOCK_MINUTES", LOCK_MINUTES))
+    return throttle
 
 
 def login_required(view):

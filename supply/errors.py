@@ -71,8 +71,13 @@ def register_error_handlers(app: Flask) -> None:
     def _service(exc: ServiceError):
         message = translate_message(exc.message)
         if wants_json():
-            return jsonify(error_body(exc.status, message, translate_errors(exc.errors))), exc.status
-        return _page(exc.status, message)
+            response = app.make_response((jsonify(error_body(exc.status, message, translate_errors(exc.errors))),
+                                          exc.status))
+        else:
+            response = app.make_response(_page(exc.status, message))
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -40,6 +40,7 @@ NUMBERED_MESSAGES = (
     N_("At most {n} characters."),
     N_("Give between {n} and {n} items."),
     N_("At most {n} source lots."),
+    N_("Too many failed sign-ins. Try again in {n} seconds."),
 )
 
 # marshmallow's own messages, so that they are in the catalogue too.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from flask import request
+
 from supply.api.routing import page_json
 from supply.api.routing import route
+from supply.auth import signin_throttle
 from supply.db.pagination import paginate
 from supply.schemas.common import PageQuerySchema
 from supply.schemas.common import page_schema
@@ -16,10 +19,11 @@ TokenPage = page_schema(TokenSchema, "TokenPage")
 
 
 @route("/auth/tokens", "POST", summary="Exchange email and password for an API token", tag="auth",
-       body=TokenRequestSchema, response=NewTokenSchema, status=201, errors=(401,), auth=False)
+       body=TokenRequestSchema, response=NewTokenSchema, status=201, errors=(401, 429), auth=False)
 def create_token(data: dict):
     """Issue a token for valid credentials."""
-    raw, token = tokens.issue_token(data["email"], data["password"], data.get("name", ""))
+    raw, token = tokens.issue_token(signin_throttle(), data["email"], data["password"], data.get("name", ""),
+                                    request.remote_addr)
     token.token = raw
     return NewTokenSchema().dump(token)
 

@@ -17,8 +17,12 @@ from flask_babel import gettext
 from supply.auth import log_in
 from supply.auth import log_out
 from supply.auth import login_required
+from supply.auth import signin_throttle
 from supply.i18n import LANG_COOKIE
-from supply.services.accounts.users import check_credentials
+from supply.locales import translate_message
+from supply.services.accounts.signin import BadCredentials
+from supply.services.accounts.signin import sign_in
+from supply.services.accounts.throttle import TooManyAttempts
 
 bp = Blueprint("auth", __name__)
 
@@ -46,13 +50,19 @@ def login():
     """Show the login form and sign the user in."""
     errors: dict[str, list[str]] = {}
     email = request.form.get("email", "").strip()
+    status, headers = 200, {}
     if request.method == "POST":
-        user = check_credentials(email, request.form.get("password", ""))
-        if user is not None:
+        try:
+            user = sign_in(signin_throttle(), email, request.form.get("password", ""), request.remote_addr)
+        except TooManyAttempts as exc:
+            status, headers = exc.status, {"Retry-After": str(exc.retry_after)}
+            errors["password"] = [translate_message(exc.message)]
+        except BadCredentials as exc:
+            status, errors["password"] = exc.status, [translate_message(exc.message)]
+        else:
             log_in(user)
             return redirect(_safe_next(request.args.get("next")))
-        errors["password"] = [gettext("Wrong email or password.")]
-    return render_template("auth/login.html", email=email, errors=errors), 200 if not errors else 401
+    return render_template("auth/login.html", email=email, errors=errors), status, headers
 
 
 @bp.route("/logout", methods=["POST"])

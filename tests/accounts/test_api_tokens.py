@@ -6,7 +6,9 @@ import hashlib
 
 from supply.clock import utcnow
 from supply.models import ApiToken
+from supply.models import AuditEntry
 from tests.builders.api import assert_error
+from tests.builders.api import table_counts
 from tests.builders.api import unchanged
 from tests.builders.factories import PASSWORD
 from tests.builders.factories import auth_header
@@ -50,9 +52,13 @@ def test_wrong_password_unknown_email_and_inactive_user_get_the_same_401(client)
     ]
     messages = set()
     for credentials in attempts:
-        with unchanged():
-            response = client.post(TOKENS, json=credentials)
+        before = table_counts()
+        response = client.post(TOKENS, json=credentials)
         messages.add(assert_error(response, 401)["message"])
+        after = table_counts()
+        assert {table for table in before if before[table] != after[table]} == {"audit_entry"}  # no token
+        entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+        assert (entry.action, entry.record_key) == ("auth.failed", credentials["email"])
     # One message for all three, so the answer does not tell which emails exist.
     assert len(messages) == 1
 

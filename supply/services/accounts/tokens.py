@@ -11,33 +11,26 @@ from supply.db import db
 from supply.i18n import N_
 from supply.models import ApiToken
 from supply.models import User
-from supply.services.accounts.users import check_credentials
+from supply.services.accounts.signin import sign_in
+from supply.services.accounts.throttle import SignInThrottle
 from supply.services.audit.writes import audited
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
-from supply.services.errors import ServiceError
 
 TOKEN_PREFIX = "xn_"
 # Writing last_used_at on every call would make each read a write; a minute is precise enough.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
 
 
-class BadCredentials(ServiceError):
-    """The email or password is wrong."""
-
-    status = 401
-
-
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(email: str, password: str, name: str = "") -> tuple[str, ApiToken]:
-    """Exchange credentials for a new token; return the secret (shown once) and its record."""
-    user = check_credentials(email, password)
-    if user is None:
-        raise BadCredentials(N_("Wrong email or password."))
-    return create_token(user, name)
+def issue_token(throttle: SignInThrottle, email: str, password: str, name: str = "",
+                address: str | None = None) -> tuple[str, ApiToken]:
+    """Exchange credentials for a new token (throttled like the login page); return the secret (shown once) and
+    its record."""
+    return create_token(sign_in(throttle, email, password, address), name)
 
 
 @audited("tokens.create", actor="user")
