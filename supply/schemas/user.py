@@ -18,9 +18,9 @@ from supply.schemas.common import text
 
 
 def password_field(**kwargs) -> fields.String:
-    """A password of 8 to 128 characters."""
+    """A password of 10 to 128 characters (how guessable, the service judges: accounts.passwords)."""
     return Text(
-        validate=validate.Length(min=8, max=128, error=N_("Use 8 to 128 characters.")),
+        validate=validate.Length(min=10, max=128, error=N_("Use 10 to 128 characters.")),
         load_only=True,
         **kwargs,
     )

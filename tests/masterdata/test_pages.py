@@ -214,9 +214,9 @@ def test_user_bad_input_is_shown_and_writes_nothing(client, admin):
     response = client.post("/admin/users/new", data=form)
     assert response.status_code == 422
     assert field_error(response.text, "email") == "Not a valid email address."
-    assert field_error(response.text, "password") == "Use 8 to 128 characters."
+    assert field_error(response.text, "password") == "Use 10 to 128 characters."
     assert 'value="short"' not in response.text  # passwords are never echoed
-    form.update(email="wang@example.cn", password="long enough", party=inspection.code)
+    form.update(email="wang@example.cn", password="long enough to pass", party=inspection.code)
     response = client.post("/admin/users/new", data=form)
     assert field_error(response.text, "party") == "This role does not fit the kind of this party."
     assert User.select().count() == before

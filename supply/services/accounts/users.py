@@ -13,6 +13,7 @@ from supply.db import db
 from supply.i18n import N_
 from supply.models import Party
 from supply.models import User
+from supply.services.accounts.passwords import require_strong
 from supply.services.audit.writes import audited
 from supply.services.errors import Conflict
 from supply.services.errors import Forbidden
@@ -59,6 +60,7 @@ def create_user(actor: User | None, data: dict) -> User:
         permissions.require_admin(actor)
     data = dict(data)
     email = data["email"].strip().lower()
+    require_strong(data["password"], email, data["name"])
     with db.atomic():
         party = _resolve_party(data["role"], data.get("party"))
         if User.select().where(User.email == email).exists():
@@ -87,6 +89,7 @@ def update_user(actor: User, user_id: int, data: dict) -> User:
         user.party = _resolve_party(role, party_code)
         user.role = role
         if data.get("password"):
+            require_strong(data["password"], user.email, data.get("name", user.name))
             user.password_hash = hash_password(data["password"])
         for key in ("name", "active"):
             if key in data:
