@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -33,6 +34,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         template_folder="../templates",
         static_folder="../static",
     )
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    Path(app.instance_path).chmod(0o700)  # the secret key, the embedded database, kept pages: the owner's only
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
@@ -47,4 +50,5 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     security.init_app(app)
     register_cli(app)
     public_fastpath.install(app)
+    security.trust_proxies(app)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 from flask import current_app
@@ -10,11 +11,10 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
-from peewee import JOIN
 
 from supply.i18n import N_
-from supply.models import Party
 from supply.models import User
+from supply.services.accounts import sessions
 from supply.services.accounts.throttle import DELAY_AFTER
 from supply.services.accounts.throttle import LOCK_AFTER
 from supply.services.accounts.throttle import LOCK_MINUTES
@@ -23,31 +23,30 @@ from supply.services.errors import Forbidden
 
 
 def load_session_user() -> None:
-    """Put the signed-in user (or None) on `g.user` for this request."""
-    g.user = None
-    user_id = session.get("user_id")
-    if user_id is None or request.path.startswith(("/api/", "/static/")):
+    """Put the signed-in user (or None) on `g.user` for this request, from the session kept on the server."""
+    g.user = g.session_id = None
+    raw = session.get("sid")
+    if raw is None or request.path.startswith(("/api/", "/static/")):
         return
-    user = (
-        User.select(User, Party)
-        .join(Party, JOIN.LEFT_OUTER, on=(User.party == Party.id))
-        .where(User.id == user_id, User.active == True)  # noqa: E712
-        .get_or_none()
-    )
-    if user is not None and session.get("pw") == user.password_hash[-12:]:
-        g.user = user
+    config = current_app.config
+    found = sessions.resume(raw, datetime.timedelta(minutes=config.get("SESSION_IDLE_MINUTES", 30)),
+                            datetime.timedelta(hours=config.get("SESSION_MAX_HOURS", 12)))
+    if found is None:
+        session.clear()  # ended: signed out, idle, too old, or its password changed
+        return
+    g.user, g.session_id = found
 
 
 def log_in(user: User) -> None:
-    """Start a session for the user (a password change ends older sessions)."""
+    """Start a session for the user, kept on the server; the cookie carries only its random key."""
     session.clear()
-    session["user_id"] = user.id
-    session["pw"] = user.password_hash[-12:]
+    session["sid"] = sessions.start(user, request.remote_addr)
     session.permanent = True
 
 
 def log_out() -> None:
-    """End the session."""
+    """End the session, on the server too: a copy of the cookie opens nothing after."""
+    sessions.end(session.get("sid"))
     session.clear()
 
 

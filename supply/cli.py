@@ -9,6 +9,8 @@ from flask import Flask
 from marshmallow import ValidationError
 
 from supply.db import connection
+from supply.db import db
+from supply.db import keep_private
 from supply.demo import loader as demo
 from supply.migrate import apply_migrations
 from supply.models.user import ROLES
@@ -26,6 +28,7 @@ def register_cli(app: Flask) -> None:
         """Apply the pending migrations."""
         with connection():
             applied = apply_migrations()
+        keep_private(db.obj)
         click.echo(f"Applied {len(applied)} migration(s)." + ("" if not applied else " " + ", ".join(applied)))
 
     @app.cli.command("create-user")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -13,15 +14,22 @@ def _secret_key(instance_path: Path) -> str:
         return os.environ["SECRET_KEY"]
     key_file = instance_path / "secret_key"
     if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
 def load_config(instance_path: str) -> dict:
     """Build the configuration mapping from defaults and environment variables."""
     instance = Path(instance_path)
+    https = os.environ.get("SUPPLY_HTTPS") == "1"
+    max_hours = _number("SUPPLY_SESSION_MAX_HOURS", 12)
     return {
         "SECRET_KEY": _secret_key(instance),
         "DATABASE_URL": os.environ.get(
@@ -37,5 +45,14 @@ def load_config(instance_path: str) -> dict:
         "CERTIFICATE_DOCUMENTS_DIR": os.environ.get("SUPPLY_CERTIFICATE_DOCUMENTS_DIR", str(instance / "documents")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Served over HTTPS (behind a proxy that holds the certificate): Secure __Host- cookies and HSTS.
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
+        "PROXY_HOPS": _number("SUPPLY_PROXY_HOPS", 0),  # proxies in front whose X-Forwarded-* headers to trust
+        "SESSION_IDLE_MINUTES": _number("SUPPLY_SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": max_hours,
+        "PERMANENT_SESSION_LIFETIME": datetime.timedelta(hours=max_hours),
+        "RATELIMIT_STORAGE_URI": os.environ.get("SUPPLY_RATELIMIT_STORAGE", "memory://"),
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -68,7 +68,7 @@ class PublicFastPath:
                 log.warning("fast path failed for %s", path, exc_info=True)
                 response = None
             if response is not None:
-                return harden(response)(environ, start_response)
+                return harden(response, self.app.config.get("HTTPS", False))(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
     def answer(self, environ, token: str, outage: bool = False):

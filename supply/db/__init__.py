@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask
 from flask import g
@@ -84,9 +85,19 @@ def bind(url: str):
     return db.obj
 
 
+def keep_private(database) -> None:
+    """Make an embedded SQLite database (and its journal files) readable by its owner only."""
+    if isinstance(database, SqliteDatabase) and database.database not in ("", ":memory:"):
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(database.database + suffix)
+            if path.exists():
+                path.chmod(0o600)
+
+
 def init_app(app: Flask) -> None:
     """Bind the proxy from DATABASE_URL and open/close a connection around each request."""
     app.extensions["database"] = bind(app.config["DATABASE_URL"])
+    keep_private(app.extensions["database"])
 
     @app.before_request
     def _connect() -> None:

@@ -29,13 +29,16 @@ from supply.models.recall import RecallNotice
 from supply.models.scans import PublicVersion
 from supply.models.scans import Scan
 from supply.models.user import ApiToken
+from supply.models.user import PasswordReset
 from supply.models.user import User
+from supply.models.user import UserSession
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
+    UserSession, PasswordReset,
 ]
 
 __all__ = [
@@ -44,5 +47,5 @@ __all__ = [
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
     "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
-    "TestResult", "User",
+    "PasswordReset", "TestResult", "User", "UserSession",
 ]

@@ -40,3 +40,27 @@ class ApiToken(BaseModel):
     created_at = DateTimeField(default=utcnow)
     last_used_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
+    expires_at = DateTimeField(null=True)  # None: never (tokens made before expiry existed)
+    read_only = BooleanField(default=False)
+
+
+class UserSession(BaseModel):
+    """A signed-in session of the pages, kept on the server: the cookie carries only its random key (stored here
+    as a SHA-256), so signing out, an idle or too old session, or a password change ends it for good."""
+
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    key_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    seen_at = DateTimeField(default=utcnow)
+    ended_at = DateTimeField(null=True)
+    address = CharField(max_length=45, default="")
+
+
+class PasswordReset(BaseModel):
+    """A one-time link to set a new password, sent by e-mail: stored as a SHA-256, valid for an hour, used once."""
+
+    user = ForeignKeyField(User, backref="password_resets", on_delete="CASCADE")
+    key_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
