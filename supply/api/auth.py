@@ -23,7 +23,7 @@ TokenPage = page_schema(TokenSchema, "TokenPage")
 def create_token(data: dict):
     """Issue a token for valid credentials."""
     raw, token = tokens.issue_token(signin_throttle(), data["email"], data["password"], data.get("name", ""),
-                                    request.remote_addr)
+                                    request.remote_addr, data["expires_in_days"], data["read_only"])
     token.token = raw
     return NewTokenSchema().dump(token)
 

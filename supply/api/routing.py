@@ -18,7 +18,7 @@ from marshmallow import Schema
 
 from supply.api import idempotency
 from supply.i18n import N_
-from supply.services.accounts.tokens import user_for_token
+from supply.services.accounts.tokens import token_for
 from supply.services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -94,10 +94,9 @@ def authenticate():
     """Return the user of the bearer token, or raise 401."""
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
-    user = user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
-    if user is None:
+    if scheme.lower() != "bearer" or not raw:
         raise ApiError(401, N_("Send a valid token as 'Authorization: Bearer <token>'."))
-    g.actor = user
+    user = g.actor = token_for(raw.strip(), request.method not in ("GET", "HEAD")).user
     return user
 
 

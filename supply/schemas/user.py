@@ -93,6 +93,10 @@ class TokenRequestSchema(BaseSchema):
         ],
     )
     name = text(100)
+    expires_in_days = fields.Integer(
+        load_default=90, strict=True,
+        validate=validate.Range(min=1, max=365, error=N_("Give a number of days from 1 to 365.")))
+    read_only = fields.Boolean(load_default=False, truthy={True}, falsy={False})
 
 
 class TokenSchema(BaseSchema):
@@ -104,6 +108,8 @@ class TokenSchema(BaseSchema):
     created_at = LocalDateTime()
     last_used_at = LocalDateTime(allow_none=True)
     revoked_at = LocalDateTime(allow_none=True)
+    expires_at = LocalDateTime(allow_none=True)
+    read_only = fields.Boolean()
 
 
 class NewTokenSchema(TokenSchema):

@@ -41,3 +41,9 @@ class Conflict(ServiceError):
     """The request clashes with the current state (a code taken, more than is on hand)."""
 
     status = 409
+
+
+class Unauthorized(ServiceError):
+    """No valid credentials: none, unknown, or expired."""
+
+    status = 401

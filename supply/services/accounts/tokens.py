@@ -16,8 +16,10 @@ from supply.services.accounts.throttle import SignInThrottle
 from supply.services.audit.writes import audited
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
+from supply.services.errors import Unauthorized
 
 TOKEN_PREFIX = "xn_"
+DAYS = 90  # a new token's life unless asked otherwise
 # Writing last_used_at on every call would make each read a write; a minute is precise enough.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
 
@@ -27,37 +29,51 @@ def _digest(raw: str) -> str:
 
 
 def issue_token(throttle: SignInThrottle, email: str, password: str, name: str = "",
-                address: str | None = None) -> tuple[str, ApiToken]:
+                address: str | None = None, days: int = DAYS, read_only: bool = False) -> tuple[str, ApiToken]:
     """Exchange credentials for a new token (throttled like the login page); return the secret (shown once) and
     its record."""
-    return create_token(sign_in(throttle, email, password, address), name)
+    return create_token(sign_in(throttle, email, password, address), name, days, read_only)
 
 
 @audited("tokens.create", actor="user")
-def create_token(user: User, name: str = "") -> tuple[str, ApiToken]:
-    """Create a token for a user already identified; return the secret (shown once) and its record."""
+def create_token(user: User, name: str = "", days: int = DAYS, read_only: bool = False) -> tuple[str, ApiToken]:
+    """Create a token for a user already identified, valid for `days` (read-only: it may not write); return the
+    secret (shown once) and its record."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.atomic():
-        token = ApiToken.create(user=user, name=name, token_hash=_digest(raw), prefix=raw[:8])
+        token = ApiToken.create(user=user, name=name, token_hash=_digest(raw), prefix=raw[:8],
+                                expires_at=utcnow() + datetime.timedelta(days=days), read_only=read_only)
     return raw, token
 
 
-def user_for_token(raw: str) -> User | None:
-    """Return the active user of an unrevoked token, noting when it was last used."""
-    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
-        return None
-    token = (
-        ApiToken.select(ApiToken, User)
-        .join(User)
-        .where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_null(), User.active == True)  # noqa: E712
-        .get_or_none()
-    )
+def token_for(raw: str, writing: bool) -> ApiToken:
+    """Return the unrevoked token of an active user (with its user), noting when it was last used; raise
+    Unauthorized when there is none or it expired, Forbidden when a read-only token is used to write."""
+    token = None
+    if raw.startswith(TOKEN_PREFIX) and len(raw) <= 100:
+        token = (
+            ApiToken.select(ApiToken, User)
+            .join(User)
+            .where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_null(),
+                   User.active == True)  # noqa: E712
+            .get_or_none()
+        )
     if token is None:
-        return None
+        raise Unauthorized(N_("Send a valid token as 'Authorization: Bearer <token>'."))
     now = utcnow()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise Unauthorized(N_("This API token has expired: create a new one."))
+    if writing and token.read_only:
+        raise Forbidden(N_("This API token is read-only: it may not change anything."))
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.update(last_used_at=now).where(ApiToken.id == token.id).execute()
-    return token.user
+    return token
+
+
+def revoke_all(user_id: int) -> int:
+    """Revoke every live token of a user (a password reset); return how many."""
+    return (ApiToken.update(revoked_at=utcnow())
+            .where(ApiToken.user == user_id, ApiToken.revoked_at.is_null()).execute())
 
 
 def list_tokens(actor: User):
