@@ -11,9 +11,12 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import gettext
 
+from supply import mail
 from supply.i18n import N_
 from supply.models import User
+from supply.services.accounts import credentials
 from supply.services.accounts import sessions
 from supply.services.accounts.throttle import DELAY_AFTER
 from supply.services.accounts.throttle import LOCK_AFTER
@@ -88,3 +91,17 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def send_reset_link(email: str) -> None:
+    """Mail a one-time link to set a new password to the active account of an e-mail, if there is one (in the
+    current language); say nothing either way."""
+    made = credentials.request_reset(email)
+    if made is None:
+        return
+    user, raw = made
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for("credentials.reset", token=raw)
+    body = gettext("Someone asked to set a new password for your account %(email)s.\n\nOpen this link within an hour "
+                   "to choose one (it works once):\n%(link)s\n\nIf it was not you, ignore this message: your password "
+                   "stays as it is.", email=user.email, link=link)
+    mail.send(current_app.config, user.email, gettext("Set a new password"), body)

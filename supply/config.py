@@ -54,5 +54,13 @@ def load_config(instance_path: str) -> dict:
         "SESSION_MAX_HOURS": max_hours,
         "PERMANENT_SESSION_LIFETIME": datetime.timedelta(hours=max_hours),
         "RATELIMIT_STORAGE_URI": os.environ.get("SUPPLY_RATELIMIT_STORAGE", "memory://"),
+        # E-mail (password-reset links): SMTP when a host is set, else files in the instance's mail folder.
+        "MAIL_SERVER": os.environ.get("SUPPLY_SMTP_HOST", ""),
+        "MAIL_PORT": _number("SUPPLY_SMTP_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("SUPPLY_SMTP_USER", ""),
+        "MAIL_PASSWORD": os.environ.get("SUPPLY_SMTP_PASSWORD", ""),
+        "MAIL_STARTTLS": os.environ.get("SUPPLY_SMTP_STARTTLS") == "1",
+        "MAIL_FROM": os.environ.get("SUPPLY_MAIL_FROM", "no-reply@localhost"),
+        "MAIL_FOLDER": os.environ.get("SUPPLY_MAIL_FOLDER", str(instance / "mail")),
         "WTF_CSRF_TIME_LIMIT": None,
     }

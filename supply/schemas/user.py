@@ -116,3 +116,38 @@ class NewTokenSchema(TokenSchema):
     """A freshly issued token: the only time the secret is shown."""
 
     token = fields.String()
+
+
+class PasswordChangeSchema(BaseSchema):
+    """One's own new password, the current one given."""
+
+    current_password = Text(required=True, load_only=True,
+                            validate=validate.Length(min=1, max=128, error=N_("Give your current password.")))
+    new_password = password_field(required=True)
+
+
+class PasswordResetSchema(BaseSchema):
+    """A new password set through a one-time link."""
+
+    new_password = password_field(required=True)
+
+
+class PasswordForgotSchema(BaseSchema):
+    """The e-mail of an account whose password was forgotten."""
+
+    email = Trimmed(required=True, validate=validate.Length(min=3, max=254, error=N_("Give your e-mail.")))
+
+
+class TokenCreateSchema(BaseSchema):
+    """A token made on the tokens page by a signed-in user."""
+
+    name = text(100)
+    expires_in_days = fields.Integer(
+        load_default=90, validate=validate.Range(min=1, max=365, error=N_("Give a number of days from 1 to 365.")))
+    read_only = fields.Boolean(load_default=False)
+
+
+class DoneSchema(BaseSchema):
+    """The answer of an action with nothing more to say."""
+
+    done = fields.Boolean()

@@ -6,9 +6,11 @@ from flask import Flask
 
 from supply.views import account
 from supply.views import admin
+from supply.views import api_tokens
 from supply.views import audit
 from supply.views import batches
 from supply.views import certificates
+from supply.views import credentials
 from supply.views import digital_link
 from supply.views import exports
 from supply.views import imports
@@ -27,6 +29,8 @@ from supply.views.odd_input import refuse_odd_urls
 def register_views(app: Flask) -> None:
     """Mount the page blueprints and the template filters."""
     app.register_blueprint(account.bp)
+    app.register_blueprint(credentials.bp)
+    app.register_blueprint(api_tokens.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(batches.bp)
     app.register_blueprint(public.bp)

@@ -144,6 +144,11 @@ def _body_routes(world: dict) -> dict:
     event = record_storing(world["producer"], {"lot": batch.lot_code, "site": world["site"].code})
     return {
         ("POST", "/auth/tokens"): ("/auth/tokens", {"email": world["producer"].email, "password": "x" * 10}),
+        ("POST", "/account/password"): ("/account/password", {"current_password": "x" * 10,
+                                                               "new_password": "yak butter under blue tents"}),
+        ("POST", "/auth/password-reset"): ("/auth/password-reset", {"email": "nobody@example.cn"}),
+        ("POST", "/auth/password-reset/<token>"): ("/auth/password-reset/unknown-link",
+                                                   {"new_password": "yak butter under blue tents"}),
         ("POST", "/parties"): ("/parties", party_body()),
         ("PATCH", "/parties/<code>"): (f"/parties/{party.code}", {"name": "名", "phone": "0971-1", "county": "县"}),
         ("POST", "/sites"): ("/sites", site_body(world)),
