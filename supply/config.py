@@ -38,4 +38,8 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # The job queue's worker (PostgreSQL): jobs run at once, and how it learns of a worker gone silent.
+        "WORKER_CONCURRENCY": int(os.environ.get("SUPPLY_WORKER_CONCURRENCY", "2")),
+        "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("SUPPLY_WORKER_HEARTBEAT_SECONDS", "10")),
+        "WORKER_STALLED_SECONDS": float(os.environ.get("SUPPLY_WORKER_STALLED_SECONDS", "30")),
     }

@@ -14,6 +14,7 @@ from supply.models.custody import ShipmentLine
 from supply.models.event import Event
 from supply.models.event import EventBatch
 from supply.models.imports import ImportJob
+from supply.models.imports import ImportUpload
 from supply.models.inspection import Hold
 from supply.models.inspection import HoldBatch
 from supply.models.inspection import Inspection
@@ -31,7 +32,7 @@ from supply.models.user import User
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
-    Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
+    Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion,
 ]
@@ -39,8 +40,8 @@ MODELS = [
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
-    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
-    "Planting", "Product", "PublicVersion",
+    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
+    "Party", "Planting", "Product", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "TestResult", "User",
 ]
