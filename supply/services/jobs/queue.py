@@ -40,8 +40,10 @@ def _jsonb(value: Any) -> Any:
     """Send dicts as jsonb, as procrastinate's own psycopg connector does."""
     if isinstance(value, dict):
         return psycopg.types.json.Jsonb(value)
-    if isinstance(value, list | tuple):
-        return type(value)(_jsonb(item) for item in value)
+    if isinstance(value, list):
+        return [_jsonb(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_jsonb(item) for item in value)
     return value
 
 
