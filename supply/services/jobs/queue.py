@@ -9,7 +9,7 @@ domain's own module:
 
     from supply.services.jobs.queue import periodic
 
-    @periodic("custody.verify_slice", cron="* * * * *")   # cron; a 6th column counts seconds
+    @periodic("custody.verify_slice", cron="* * * * *")   # cron; an optional 6th column, last, counts seconds
     def verify_slice() -> None:
         '''Re-check the next slice of lots.'''
 

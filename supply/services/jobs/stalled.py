@@ -15,8 +15,8 @@ from supply.services.jobs.queue import queue
 
 logger = logging.getLogger(__name__)
 
-# How often a worker looks for stalled jobs (cron with a column of seconds).
-CHECK_CRON = "*/10 * * * * *"
+# How often a worker looks for stalled jobs: every 10 seconds (a 6th cron column, after the weekday, counts seconds).
+CHECK_CRON = "* * * * * */10"
 
 
 @queue.periodic(cron=CHECK_CRON)
