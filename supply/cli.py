@@ -1,4 +1,4 @@
-"""Command-line tasks: migrate, create-user, seed-demo, verify-chain."""
+"""Command-line tasks: migrate, create-user, seed-demo, verify-chain, worker."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from supply.schemas.user import UserCreateSchema
 from supply.services.accounts import users
 from supply.services.custody import chain
 from supply.services.errors import ServiceError
+from supply.services.jobs import worker
 
 
 def register_cli(app: Flask) -> None:
@@ -67,6 +68,13 @@ def register_cli(app: Flask) -> None:
             click.echo(f"BROKEN at event {report.event_id}: its {report.problem} does not match "
                        f"({report.events_checked} event(s) checked).", err=True)
         raise SystemExit(1)
+
+    @app.cli.command("worker")
+    def worker_command() -> None:
+        """Run the job queue's worker (PostgreSQL) until SIGTERM or Ctrl-C; run one or more beside the web hosts."""
+        if app.config["DATABASE_URL"].startswith("sqlite"):
+            raise click.ClickException("The worker needs PostgreSQL: on SQLite, imports run in the web process.")
+        worker.run_worker(app.config["DATABASE_URL"], app.config)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="When the database holds data, only print the saved demo logins.")

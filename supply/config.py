@@ -63,4 +63,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_FROM": os.environ.get("SUPPLY_MAIL_FROM", "no-reply@localhost"),
         "MAIL_FOLDER": os.environ.get("SUPPLY_MAIL_FOLDER", str(instance / "mail")),
         "WTF_CSRF_TIME_LIMIT": None,
+        # The job queue's worker (PostgreSQL): jobs run at once, and how it learns of a worker gone silent.
+        "WORKER_CONCURRENCY": int(os.environ.get("SUPPLY_WORKER_CONCURRENCY", "2")),
+        "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("SUPPLY_WORKER_HEARTBEAT_SECONDS", "10")),
+        "WORKER_STALLED_SECONDS": float(os.environ.get("SUPPLY_WORKER_STALLED_SECONDS", "30")),
     }

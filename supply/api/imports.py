@@ -2,7 +2,8 @@
 
 Files of up to `SYNC_ROWS` (500) rows are imported within the request: 201 with the finished job, or 422 with
 every bad row (keys "<line>.<column>", line 1 being the header) and nothing written. Larger files answer 202 with
-the job and its status URL (also in `Location`) and are imported by a background thread of the server.
+the job and its status URL (also in `Location`) and are imported in the background: on PostgreSQL by a worker of
+the job queue (`flask --app wsgi worker`), on SQLite by a thread of the server.
 """
 
 from __future__ import annotations
@@ -62,13 +63,17 @@ def job_json(job: ImportJob) -> dict:
 def _import(actor: User, kind: str):
     raw, filename = _uploaded()
     rows = read_rows(raw, kind)
-    job = import_jobs.create_job(actor, kind, rows, filename)
     if current_app.config.get("IMPORT_BACKGROUND", True) and import_jobs.runs_in_background(rows):
-        # Started once the response is made, when the job row (and an Idempotency-Key's record) is committed.
-        after_this_request(lambda response: (import_jobs.start_job(job, rows), response)[1])
+        if import_jobs.uses_queue():
+            # Deferred in the request's transaction: a worker sees the job once it (and an Idempotency-Key) commits.
+            job = import_jobs.queue_job(actor, kind, rows, filename)
+        else:
+            job = import_jobs.create_job(actor, kind, rows, filename)
+            # Started once the response is made, when the job row (and an Idempotency-Key's record) is committed.
+            after_this_request(lambda response: (import_jobs.start_job(job, rows), response)[1])
         body = job_json(job)
         return jsonify(body), 202, {"Location": body["status_url"]}
-    job = import_jobs.run_job(job, rows)
+    job = import_jobs.run_job(import_jobs.create_job(actor, kind, rows, filename), rows)
     body = job_json(job)
     if job.status == "done":
         return body

@@ -14,6 +14,7 @@ from supply.models.custody import ShipmentLine
 from supply.models.event import Event
 from supply.models.event import EventBatch
 from supply.models.imports import ImportJob
+from supply.models.imports import ImportUpload
 from supply.models.inspection import Hold
 from supply.models.inspection import HoldBatch
 from supply.models.inspection import Inspection
@@ -35,7 +36,7 @@ from supply.models.user import UserSession
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
-    Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
+    Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
     UserSession, PasswordReset,
@@ -44,8 +45,8 @@ MODELS = [
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
-    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
-    "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
+    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
+    "Party", "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "PasswordReset", "TestResult", "User", "UserSession",
 ]

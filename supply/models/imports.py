@@ -37,3 +37,14 @@ class ImportJob(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
+
+
+class ImportUpload(BaseModel):
+    """The rows of a file waiting for the queue's worker (PostgreSQL), deleted in the transaction that finishes its job.
+
+    `rows` holds each CSV row as {line, values}; while this row exists the queue still owes the job a run, so the job
+    is never taken for one that lost its process.
+    """
+
+    job = ForeignKeyField(ImportJob, primary_key=True, backref="upload", on_delete="CASCADE")
+    rows = JSONField()

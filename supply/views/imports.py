@@ -57,15 +57,19 @@ def _state_text(job: ImportJob) -> str:
 
 
 def _start(kind: str):
-    """Read the uploaded file, record the job and run it (large files in a background thread)."""
+    """Read the uploaded file, record the job and run it (large files in the background)."""
     if kind not in COLUMNS:
         raise FileRejected(N_("Choose what the file holds."))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise FileRejected(N_("Choose a CSV file to upload."))
     rows = read_rows(upload.read(MAX_BYTES + 1), kind)
+    background = current_app.config.get("IMPORT_BACKGROUND", True) and import_jobs.runs_in_background(rows)
+    if background and import_jobs.uses_queue():
+        job = import_jobs.queue_job(g.user, kind, rows, upload.filename)
+        return redirect(url_for("imports.job", job_id=job.public_id))
     job = import_jobs.create_job(g.user, kind, rows, upload.filename)
-    if current_app.config.get("IMPORT_BACKGROUND", True) and import_jobs.runs_in_background(rows):
+    if background:
         import_jobs.start_job(job, rows)
     else:
         import_jobs.run_job(job, rows)

@@ -1,19 +1,22 @@
-"""Large imports run in a background thread of the web process and report their progress until done.
+"""Large imports run in the background and report their progress until done: on PostgreSQL as jobs of the queue,
+run by a worker process (`flask --app wsgi worker`); on SQLite in a thread of the web process.
 
-These tests need committed data that another connection (the thread's) can see, so they run over a scratch
-database of the backend under test instead of the rolled-back test transaction (see tests/live.py).
+These tests need committed data that another connection (the worker's or the thread's) can see, so they run over a
+scratch database of the backend under test instead of the rolled-back test transaction (see tests/builders/live.py).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 
 import pytest
 
 from supply.db import db
 from supply.models import Batch
 from supply.models import ImportJob
+from supply.models import ImportUpload
 from supply.services.custody import chain
 from supply.services.interchange.imports.jobs import SYNC_ROWS
 from tests.builders.factories import PASSWORD
@@ -25,6 +28,7 @@ from tests.builders.imports import registration_csv
 from tests.builders.live import bound_to
 from tests.builders.live import live_app
 from tests.builders.live import scratch_database_url
+from tests.builders.worker import running_worker
 
 ROWS = SYNC_ROWS + 300
 WAIT_SECONDS = 120
@@ -32,12 +36,14 @@ WAIT_SECONDS = 120
 
 @pytest.fixture()
 def served():
-    """An app over its own migrated database, with a producer's world committed in it."""
-    with scratch_database_url("imports") as url, bound_to(url):
+    """An app over its own migrated database, with a producer's world committed in it, and a worker on PostgreSQL."""
+    with scratch_database_url("imports") as url, bound_to(url), ExitStack() as stack:
         app = live_app(url, TESTING=True, WTF_CSRF_ENABLED=False)
         with db.connection_context():
             world = import_world()
             world["headers"] = auth_header(world["producer"])
+        if not url.startswith("sqlite"):
+            stack.enter_context(running_worker(url))
         try:
             yield app, world
         finally:
@@ -58,7 +64,7 @@ def _poll(read) -> list[dict]:
     raise AssertionError(f"the import did not finish: {seen[-1]}")
 
 
-def test_a_large_api_import_is_accepted_and_finished_by_a_thread(served):
+def test_a_large_api_import_is_accepted_and_finished_in_the_background(served):
     app, world = served
     client = app.test_client()
     rows = [good_registration(world, quantity=str(n + 1)) for n in range(ROWS)]
@@ -75,9 +81,26 @@ def test_a_large_api_import_is_accepted_and_finished_by_a_thread(served):
     with db.connection_context():
         assert Batch.select().where(Batch.origin_site == world["field"].id).count() == ROWS
         assert chain.verify_all().intact
+        assert ImportUpload.select().count() == 0
 
 
-def test_a_large_page_import_with_a_bad_row_fails_in_its_thread_and_writes_nothing(served):
+def test_a_large_page_import_shows_its_progress_then_done(served):
+    app, world = served
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    assert client.post("/login", data={"email": world["producer"].email, "password": PASSWORD}).status_code == 302
+    rows = [good_registration(world, quantity=str(n + 1)) for n in range(ROWS)]
+    response = client.post("/imports/", **multipart(registration_csv(rows), kind="registrations"))
+    assert response.status_code == 302
+    page = response.headers["Location"]
+    seen = _poll(lambda: client.get(page + "/status").json)
+    assert seen[-1]["status"] == "done", seen[-1]
+    assert f"Done: all {ROWS:,} rows were written." in client.get(page).text
+    with db.connection_context():
+        assert Batch.select().where(Batch.origin_site == world["field"].id).count() == ROWS
+
+
+def test_a_large_page_import_with_a_bad_row_fails_in_the_background_and_writes_nothing(served):
     app, world = served
     client = app.test_client()
     client.set_cookie("lang", "en")

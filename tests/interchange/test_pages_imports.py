@@ -10,6 +10,7 @@ from supply.clock import utcnow
 from supply.locales import translate_message
 from supply.models import Batch
 from supply.models import ImportJob
+from supply.models import ImportUpload
 from tests.builders.factories import make_user
 from tests.builders.imports import data_counts
 from tests.builders.imports import good_registration
@@ -107,6 +108,14 @@ def test_a_running_job_shows_progress_polls_and_refreshes_without_script(client,
     ImportJob.update(updated_at=utcnow() - datetime.timedelta(hours=1)).where(ImportJob.id == job.id).execute()
     assert client.get("/imports/runningjob123/status").json["status"] == "failed"
     assert "The import stopped before it finished" in client.get("/imports/runningjob123").text
+
+
+def test_a_job_waiting_in_the_queue_is_never_taken_for_a_lost_one(client, world):
+    job = ImportJob.create(public_id="waitingjob123", user=world["producer"], kind="registrations", total_rows=4000,
+                           updated_at=utcnow() - datetime.timedelta(hours=1))
+    ImportUpload.create(job=job.id, rows=[{"line": 2, "values": {}}])
+    assert client.get("/imports/waitingjob123/status").json["status"] == "queued"
+    assert "Waiting to start." in client.get("/imports/waitingjob123").text
 
 
 def test_another_users_job_is_not_found(client, world):
