@@ -7,6 +7,7 @@ from supply.models import Party
 from supply.models import Site
 from supply.models import User
 from supply.services.errors import Forbidden
+from supply.services.errors import NotFound
 
 # Which party kinds a user of each role may belong to.
 ROLE_PARTY_KINDS = {
@@ -70,7 +71,8 @@ def require_sees_batch(actor: User, origin_party_id: int, holder_id: int, handle
         return
     if actor.party_id is not None and handled():
         return
-    raise Forbidden(N_("This batch belongs to another party."))
+    # The same answer as for a lot that does not exist: a stranger learns nothing of another party's lots.
+    raise NotFound(N_("No batch with this lot code."))
 
 
 def may_edit_batch(actor: User, holder_id: int) -> bool:

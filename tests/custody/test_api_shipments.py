@@ -127,4 +127,4 @@ def test_a_party_that_was_sent_part_of_a_lot_may_read_it(client, world):
     listed = client.get("/api/v1/batches", headers=world["op_h"]).json
     assert [b["lot_code"] for b in listed["items"]] == [lot]
     stranger = auth_header(make_user(role="operator"))
-    assert client.get(f"/api/v1/batches/{lot}", headers=stranger).status_code == 403
+    assert client.get(f"/api/v1/batches/{lot}", headers=stranger).status_code == 404

@@ -303,9 +303,9 @@ def test_inspector_sees_a_batch_but_may_not_edit_it(client):
     assert Batch.get_by_id(batch.id).field_name == "old"
 
 
-def test_another_partys_batch_is_forbidden_and_unknown_is_404(client, producer_setup):
+def test_another_partys_batch_answers_as_an_unknown_one(client, producer_setup):
     other = make_batch()
-    assert client.get(f"/batches/{other.lot_code}").status_code == 403
+    assert client.get(f"/batches/{other.lot_code}").status_code == 404  # as for a lot that does not exist
     assert client.get("/batches/NO-SUCH-LOT").status_code == 404
 
 

@@ -180,7 +180,7 @@ def test_an_inspector_may_open_every_box(client):
 def test_another_partys_producer_gets_403(client):
     vegetable_chain()
     log_in(client, make_user(role="producer"))
-    assert client.get("/batches/VEG-M").status_code == 403
+    assert client.get("/batches/VEG-M").status_code == 404
 
 
 def test_chinese_page_renders(client):

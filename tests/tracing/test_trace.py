@@ -13,7 +13,7 @@ from supply.models import Batch
 from supply.models import BatchLink
 from supply.models import Event
 from supply.services.custody.declarations import declare_error
-from supply.services.errors import Forbidden
+from supply.services.errors import NotFound
 from supply.services.tracing.trace import trace
 from tests.builders.api import API
 from tests.builders.api import assert_error
@@ -184,7 +184,7 @@ def test_query_count_does_not_grow_with_the_graph():
 
 def test_another_partys_producer_may_not_trace():
     vegetable_chain()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # as for a lot that does not exist
         trace(make_user(role="producer"), "VEG-M")
 
 
@@ -227,10 +227,10 @@ def test_api_trace_refuses_bad_parameters(client, query):
     assert_error(response, 422, query.split("=")[0])
 
 
-def test_api_trace_answers_404_and_403(client):
+def test_api_trace_answers_404_for_unknown_and_unseen_lots(client):
     chain = vegetable_chain()
     assert_error(client.get(f"{API}/batches/NOPE/trace", headers=auth_header(chain["coop"])), 404)
-    assert_error(client.get(f"{API}/batches/VEG-M/trace", headers=auth_header(make_user())), 403)
+    assert_error(client.get(f"{API}/batches/VEG-M/trace", headers=auth_header(make_user())), 404)
     assert_error(client.get(f"{API}/batches/VEG-M/trace"), 401)
 
 

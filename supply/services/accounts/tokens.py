@@ -86,10 +86,8 @@ def revoke_token(actor: User, token_id: int) -> ApiToken:
     """Revoke one of the actor's tokens (admins may revoke anyone's)."""
     with db.atomic():
         token = ApiToken.get_or_none(ApiToken.id == token_id)
-        if token is None:
-            raise NotFound(N_("No token with this id."))
-        if token.user_id != actor.id and actor.role != "admin":
-            raise Forbidden(N_("This token belongs to another user."))
+        if token is None or (token.user_id != actor.id and actor.role != "admin"):
+            raise NotFound(N_("No token with this id."))  # another's token: as if it did not exist
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             token.save()

@@ -16,7 +16,6 @@ from supply.models import User
 from supply.services.accounts.passwords import require_strong
 from supply.services.audit.writes import audited
 from supply.services.errors import Conflict
-from supply.services.errors import Forbidden
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
 from supply.services.masterdata.lookup import party_by_code
@@ -112,7 +111,7 @@ def get_user(actor: User, user_id: int) -> User:
     if user is None:
         raise NotFound(N_("No user with this id."))
     if not (permissions.is_admin(actor) or user.id == actor.id or permissions.acts_for(actor, user.party_id)):
-        raise Forbidden(N_("This user belongs to another party."))
+        raise NotFound(N_("No user with this id."))  # as for one that does not exist
     return user
 
 
