@@ -28,19 +28,20 @@ from supply.models.scans import PublicVersion
 from supply.models.scans import Scan
 from supply.models.user import ApiToken
 from supply.models.user import User
+from supply.models.verification import LotVerification
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
-    Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion,
+    Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, LotVerification,
 ]
 
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
-    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection", "Party",
-    "Planting", "Product", "PublicVersion",
+    "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "Inspection",
+    "LotVerification", "Party", "Planting", "Product", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "TestResult", "User",
 ]
