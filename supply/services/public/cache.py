@@ -1,8 +1,9 @@
 """Rendered public scan pages, kept per page and language and served again while what they show is unchanged.
 
-Rendering a scan page costs 10 ms and more (the upstream trace, the journey, certificates, the hash-chain check,
-the template). Checking a kept copy costs one primary-key read: each page carries the data version it was rendered
-at (supply.services.public.version, a row of the database that every audited write moves in its own transaction,
+Rendering a scan page costs 10 ms and more (the upstream trace, the journey, certificates, the template; the
+hash chain is not checked on the page, which reads the lot's last check: supply.services.custody.verifier).
+Checking a kept copy costs one primary-key read: each page carries the data version it was rendered at
+(supply.services.public.version, a row of the database that every audited write moves in its own transaction,
 read before the page's data, so every host sees a write the moment it commits) and is served again while the
 version is the same and the page is younger than `MAX_AGE` (`Page.current`), by the WSGI fast path
 (supply.public_fastpath) or, when that declines, by the view.
@@ -16,8 +17,9 @@ with the new version, not rendered) when all of these are what they were when it
   certificate, test result, hold, recall or an edit of a product, party or site anywhere changes it;
 - which of the lots the batch was made from are recalled (counted exactly, see `probe`), so an upstream
   recall shows even when it was written without an audit entry;
-- the page is younger than `MAX_AGE` seconds, which bounds what no write of the service changes (a record
-  altered behind the service's back is found out by the hash-chain check within that time).
+- the page is younger than `MAX_AGE` seconds, which bounds what no write of the service changes (a lot checked for
+  the first time since it was rendered; a record altered behind the service's back is found by the verifier,
+  which writes an audit entry and moves the version when it finds a lot broken).
 
 The version is read before the page's data, so a write racing a render can only make the kept copy look older
 than it is (rendered again next time), never newer. One gap is left, bounded by `MAX_AGE`: an audit id is handed
