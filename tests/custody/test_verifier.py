@@ -125,7 +125,8 @@ def test_a_round_finds_an_altered_event_records_it_and_moves_the_public_version(
     assert (entry.action, entry.table, entry.record_key, entry.actor_id) == (
         "chain.verify", "lot_verification", lot.lot_code, None)
     assert entry.changes == {"broken": [lot.lot_code], "intact_again": [], "lots_checked": 2}
-    assert f"BROKEN now: {lot.lot_code}" in report.line()
+    assert f"BROKEN now: {lot.lot_code}" in report.line() and "1 intact, 1 broken" in report.line()
+    assert report.as_dict()["newly_broken"] == [lot.lot_code] and report.as_dict()["lots"] == 2
 
     # Still broken next time: recorded again, but nothing new to tell the pages.
     again = verify_round(10)
@@ -139,6 +140,7 @@ def test_a_round_finds_an_altered_event_records_it_and_moves_the_public_version(
 
 
 def test_a_round_of_intact_lots_moves_no_version():
+    assert verify_round(10).line().endswith(" no lot to check")
     lots(3)
     before = version()
     report = verify_round(10)

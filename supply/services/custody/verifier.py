@@ -76,6 +76,8 @@ class RoundReport:
     def line(self) -> str:
         """Sum the round up in one line (times in Asia/Shanghai)."""
         when = to_local(self.started).strftime("%Y-%m-%d %H:%M:%S")
+        if not self.lots:
+            return f"{when} no lot to check"
         oldest = to_local(self.oldest).strftime("%Y-%m-%d %H:%M:%S") if self.oldest else "never"
         text = (f"{when} checked {self.lots} lot(s), {self.events} event(s) in {self.seconds:.2f} s: "
                 f"{self.lots - len(self.broken)} intact, {len(self.broken)} broken; previously verified {oldest}")
