@@ -19,8 +19,8 @@ from supply.models import Event
 from supply.models import EventBatch
 from supply.models import Holding
 from supply.models.batch import BatchStatus
-from supply.services.custody.events import chain_hash
-from supply.services.custody.events import content_hash
+from supply.services.custody.hashing import chain_hash
+from supply.services.custody.hashing import content_hash
 from supply.services.custody.stock import STICKY_STATUSES
 from supply.services.custody.stock import moving_status
 from supply.units import QUANTITY_STEP

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 from flask import Flask
 from marshmallow import ValidationError
+from peewee import DatabaseError
+from peewee import InterfaceError
 
 from supply.db import connection
 from supply.db import db
@@ -17,8 +20,23 @@ from supply.models.user import ROLES
 from supply.schemas.user import UserCreateSchema
 from supply.services.accounts import users
 from supply.services.custody import chain
+from supply.services.custody import verifier
 from supply.services.errors import ServiceError
 from supply.services.jobs import worker
+
+
+def watch_chain(slice_size: int, pause: float) -> None:
+    """Run verifier rounds until interrupted, one line each; a round the database refused is reported and retried."""
+    try:
+        while True:
+            try:
+                with connection():
+                    click.echo(verifier.verify_round(slice_size).line())
+            except (DatabaseError, InterfaceError) as exc:
+                click.echo(f"Round not done, the database refused it: {exc}".strip(), err=True)
+            time.sleep(pause)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 def register_cli(app: Flask) -> None:
@@ -52,8 +70,20 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Created {user.role} {user.email}.")
 
     @app.cli.command("verify-chain")
-    def verify_chain_command() -> None:
-        """Recompute every event hash and link, and check every batch's chain head; exit 1 at the first mismatch."""
+    @click.option("--watch", is_flag=True, help="Re-check the lots round-robin without end, least recently verified "
+                  "first, recording what each round finds; one line a round.")
+    @click.option("--slice", "slice_size", type=click.IntRange(1, 100_000), default=verifier.ROUND_SIZE,
+                  show_default=True, help="Lots checked per round (with --watch).")
+    @click.option("--pause", type=click.FloatRange(0, 3600), default=verifier.PAUSE_SECONDS, show_default=True,
+                  help="Seconds between rounds (with --watch).")
+    def verify_chain_command(watch: bool, slice_size: int, pause: float) -> None:
+        """Recompute every event hash and link, and check every batch's chain head; exit 1 at the first mismatch.
+
+        With --watch, run the verifier instead: rounds of the lots verified longest ago, until stopped.
+        """
+        if watch:
+            watch_chain(slice_size, pause)
+            return
         with connection():
             report = chain.verify_all()
         if report.intact:

@@ -33,20 +33,21 @@ from supply.models.user import ApiToken
 from supply.models.user import PasswordReset
 from supply.models.user import User
 from supply.models.user import UserSession
+from supply.models.verification import LotVerification
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
-    UserSession, PasswordReset,
+    UserSession, PasswordReset, LotVerification,
 ]
 
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
-    "Party", "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
+    "LotVerification", "Party", "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "PasswordReset", "TestResult", "User", "UserSession",
 ]

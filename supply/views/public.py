@@ -169,8 +169,9 @@ def serve_page(token: str) -> Response:
         body, status = not_found()
         return Response(body, status=status, mimetype="text/html")
     buffer.seed(found.batch_id, found.scans, found.first_scan)
-    stamp = {"data_version": found.data_version, "unit": found.unit, "quantity": str(found.quantity)}
-    if kept is not None and kept.fresh(found.generation, public_cache.now()):  # same facts: stamp, no drawing
+    stamp = {"data_version": found.data_version, "unit": found.unit, "quantity": str(found.quantity),
+             "checked": found.checked}
+    if kept is not None and kept.fresh(found.generation, found.checked, public_cache.now()):  # stamp, no drawing
         kept = dataclasses.replace(kept, **stamp)
         cache.put(key, kept)
         return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
@@ -180,7 +181,7 @@ def serve_page(token: str) -> Response:
     else:
         view = facts.gather(token)
         generation = facts.keep(view, found.data_version)
-    view = complete(view)
+    view = complete(view, verification=found.verification)
     batch = view.batch
     summary, at = this_scan(buffer, found.batch_id, found.unit, found.quantity, request.method)
     site = batch.origin_site
@@ -195,7 +196,8 @@ def serve_page(token: str) -> Response:
     parts = public_cache.split(html, draw(summary)) if section is not None else None
     if parts is None:
         return page_response(html, None)
-    page = public_cache.Page(found.batch_id, generation, *parts, public_cache.etag(key, generation, found.data_version),
+    tag = public_cache.etag(key, generation, found.data_version, found.checked)
+    page = public_cache.Page(found.batch_id, generation, *parts, tag,
                              public_cache.now(), **stamp)
     cache.put(key, page)
     return page_response(html, page.etag)

@@ -20,7 +20,7 @@ from tests.builders.factories import make_user
 from tests.builders.factories import token_for
 from tests.builders.hosts import call
 from tests.builders.hosts import start_host
-from tests.builders.hosts import stop_host
+from tests.builders.hosts import stop
 from tests.builders.live import TEST_DATABASE_URL
 from tests.builders.live import bound_to
 
@@ -97,7 +97,7 @@ def test_a_database_restart_under_load_keeps_scan_pages_and_loses_no_acknowledge
                 restarted = time.monotonic()
                 time.sleep(3)
         finally:
-            stop_host(process)  # a graceful stop: the workers write the scans they hold
+            stop(process)  # a graceful stop: the workers write the scans they hold
 
         during = [status for at, status, _text in load.scans if stopped < at < restarted]
         assert during and set(during) == {200}, "kept scan pages answer while the database is down"

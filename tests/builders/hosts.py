@@ -1,5 +1,5 @@
-"""App hosts in processes of their own for tests that cross processes: gunicorn over a database URL, each host with
-an instance folder of its own, and the plain HTTP calls such tests make."""
+"""App hosts as a deployment runs them: gunicorn processes over one committed database, each with its own instance
+folder, the app's CLI commands as processes beside them, and the plain HTTP calls such tests make."""
 
 from __future__ import annotations
 
@@ -14,11 +14,20 @@ import urllib.request
 
 from tests.builders import REPO
 
+SECRET_KEY = "shared"
+
 
 def free_port() -> int:
+    """Return a TCP port free on this machine right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def host_env(database_url: str, instance: str, **environment: str) -> dict:
+    """Return the environment of a process of the app over a database, with its own instance folder."""
+    return {**os.environ, "DATABASE_URL": database_url, "SUPPLY_INSTANCE_PATH": instance, "SECRET_KEY": SECRET_KEY,
+            **environment}
 
 
 def call(url: str, body: dict | None = None, token: str | None = None, language: str = "en",
@@ -38,18 +47,24 @@ def call(url: str, body: dict | None = None, token: str | None = None, language:
         return error.code, dict(error.headers), error.read().decode()
 
 
+def get(url: str, language: str = "en") -> str:
+    """Fetch a page in a language and return its text (an HTTP error raises)."""
+    request = urllib.request.Request(url, headers={"Accept-Language": language})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read().decode()
+
+
 def start_host(database_url: str, instance: str, workers: int = 2, **environment: str) -> tuple[subprocess.Popen, str]:
     """Start one app host: gunicorn with `workers` workers and an instance folder of its own; return it and its URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SUPPLY_INSTANCE_PATH": instance, "SECRET_KEY": "shared",
-           **environment}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                                "wsgi:app"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "wsgi:app"], cwd=REPO, env=host_env(database_url, instance, **environment),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            call(base + "/login", timeout=2)
+            get(base + "/login")
             return process, base
         except OSError:
             time.sleep(0.2)
@@ -57,7 +72,18 @@ def start_host(database_url: str, instance: str, workers: int = 2, **environment
     raise RuntimeError("the app host did not start")
 
 
-def stop_host(process: subprocess.Popen) -> None:
-    """Stop a host gracefully (its workers write the scans they hold)."""
+def start_command(database_url: str, instance: str, *args: str) -> subprocess.Popen:
+    """Start `flask --app wsgi <args>` over a database, its output (stdout and stderr) read as text."""
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=REPO,
+                            env={**host_env(database_url, instance), "PYTHONUNBUFFERED": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process started here gracefully (a host's workers write the scans they hold) and wait for it."""
     process.terminate()
-    process.wait(timeout=20)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -6,7 +6,9 @@ import re
 
 from playhouse.test_utils import count_queries
 
+from supply.clock import to_local
 from supply.models import Batch
+from supply.models import LotVerification
 from supply.models import Scan
 from supply.services.audit.writes import announce_write
 from tests.builders.chains import EAR_TAG
@@ -46,7 +48,9 @@ def test_merged_lot_shows_origin_journey_temperatures_and_sources(client):
     assert "Temperature 1.5 to 4.0 °C" in text or "Temperature 1.5 to 4 °C" in text
     assert "Processed into lot VEG-S1, VEG-S2" in text
     assert "VEG-A" in text and "VEG-B" in text
-    assert "Record verified" in text
+    # Checked when its last event was written (no check on the page): the mark says when, in Beijing time.
+    verified_at = LotVerification.get_by_id(Batch.get(Batch.lot_code == "VEG-M").id).verified_at
+    assert f"✔ Verified · {to_local(verified_at):%Y-%m-%d %H:%M}" in text
     assert "<svg" in text and 'class="map"' in text
 
 

@@ -1,7 +1,8 @@
 """Register many checked batches at once: the rows register_batch writes, inserted a chunk at a time.
 
 For each batch: the `batch` row, its `holding` at the starting site, the commissioning event (ObjectEvent ADD,
-hashed with the same canonical content and chain hash as `record_event`) and its `event_batch` line. A test
+hashed with the same canonical content and chain hash as `record_event`) and its `event_batch` line; the batch's
+chain, begun by this write, is recorded as verified at it, as `record_event` records a registration. A test
 compares every column with a batch registered through `register_batch`, so the two paths cannot drift apart.
 """
 
@@ -31,8 +32,9 @@ from supply.models import Product
 from supply.models import Site
 from supply.models import User
 from supply.models.batch import BatchStatus
-from supply.services.custody.events import chain_hash
-from supply.services.custody.events import content_hash
+from supply.services.custody import verification
+from supply.services.custody.hashing import chain_hash
+from supply.services.custody.hashing import content_hash
 from supply.services.custody.timeline import offset_text
 from supply.services.custody.timeline import production_time
 from supply.services.errors import Conflict
@@ -154,6 +156,7 @@ def _write_chunk(actor: User, chunk: list[NewBatch]) -> None:
     insert_rows(EventBatch, ("event", "batch", "role", "quantity", "unit", "prev_hash"),
                 [(event_id, batch_id, "object", item.data["quantity"], item.data["unit"], NEW_BATCH_HEAD)
                  for event_id, batch_id, item in zip(event_ids, batch_ids, chunk, strict=True)])
+    verification.record_registered(batch_ids, now)
 
 
 def register_many(actor: User, batches: list[NewBatch], progress: Callable[[int], None] | None = None) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -17,7 +16,9 @@ from supply.models import EventBatch
 from supply.models import Party
 from supply.models import Site
 from supply.models import User
-from supply.units import QUANTITY_STEP
+from supply.services.custody import verification
+from supply.services.custody.hashing import chain_hash
+from supply.services.custody.hashing import content_hash
 
 
 @dataclass
@@ -28,44 +29,6 @@ class Line:
     role: str = "object"
     quantity: Decimal | None = None
     unit: str = ""
-
-
-def _quantity_text(value: Decimal | None) -> str | None:
-    return None if value is None else format(Decimal(value).quantize(QUANTITY_STEP), "f")
-
-
-def canonical_content(event: Event, lines: list[tuple[str, str, Decimal | None, str]]) -> bytes:
-    """Serialise what an event says, with its lines (lot code, role, quantity, unit), in one fixed form."""
-    content = {
-        "event_id": event.event_id,
-        "event_type": event.event_type,
-        "action": event.action,
-        "biz_step": event.biz_step,
-        "disposition": event.disposition,
-        "event_time": event.event_time.isoformat(timespec="microseconds"),
-        "event_tz": event.event_tz,
-        "record_time": event.record_time.isoformat(timespec="microseconds"),
-        "recorded_by": event.recorded_by_id,
-        "party": event.party_id,
-        "site": event.site_id,
-        "doc_type": event.doc_type,
-        "doc_number": event.doc_number,
-        "data": event.data,
-        "declares": event.declares_id,
-        "declaration_reason": event.declaration_reason,
-        "lines": sorted([lot, role, _quantity_text(qty), unit] for lot, role, qty, unit in lines),
-    }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
-
-
-def content_hash(event: Event, lines: list[tuple[str, str, Decimal | None, str]]) -> str:
-    """Return the SHA-256 of an event's canonical content."""
-    return hashlib.sha256(canonical_content(event, lines)).hexdigest()
-
-
-def chain_hash(content: str, previous: list[str]) -> str:
-    """Return the chain hash: the content hash joined with the previous heads of the batches touched."""
-    return hashlib.sha256("|".join([content, *sorted(previous)]).encode()).hexdigest()
 
 
 def record_event(
@@ -86,7 +49,8 @@ def record_event(
     declares: Event | None = None,
     declaration_reason: str | None = None,
 ) -> Event:
-    """Append an event and move the chain head of every batch it touches.
+    """Append an event and move the chain head of every batch it touches; check the chains it extends first and
+    record the batches as verified (supply.services.custody.verification).
 
     Call inside the caller's transaction, with the touched batches locked, so the chain heads read
     here are the latest.
@@ -111,7 +75,9 @@ def record_event(
         declaration_reason=declaration_reason,
     )
     batch_ids = sorted({line.batch.id for line in lines})
-    heads = dict(Batch.select(Batch.id, Batch.chain_head).where(Batch.id.in_(batch_ids)).tuples())
+    touched = list(Batch.select(Batch.id, Batch.lot_code, Batch.chain_head).where(Batch.id.in_(batch_ids)))
+    heads = {batch.id: batch.chain_head for batch in touched}
+    checks = verification.check_before_append(touched)
     spec = [(line.batch.lot_code, line.role, line.quantity, line.unit) for line in lines]
     event.content_hash = content_hash(event, spec)
     event.chain_hash = chain_hash(event.content_hash, [heads[i] for i in batch_ids])
@@ -126,4 +92,5 @@ def record_event(
     Batch.update(chain_head=event.chain_hash).where(Batch.id.in_(batch_ids)).execute()
     for line in lines:
         line.batch.chain_head = event.chain_hash
+    verification.record_after_append(checks, now)
     return event

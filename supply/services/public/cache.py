@@ -11,8 +11,9 @@ When the version moved, the view reads the lot's kept facts (supply.services.pub
 kept page drawn from the same generation of facts is still served (stamped with the new version, not drawn
 again), since any write that changes what the page shows deletes those facts in its own transaction (the
 triggers of migrations/0011_public_facts.py); otherwise the page is drawn again from the facts, gathered anew
-when none are kept. `MAX_AGE` bounds what no write of the service changes (the day's standing of a certificate,
-a record altered behind the service's back, found out by the hash-chain check within that time).
+when none are kept. The lot's last chain check (supply.services.custody.verifier) is read with the facts and
+is part of what a kept page must match. `MAX_AGE` bounds what no write of the service changes (the day's
+standing of a certificate, a record altered behind the service's back and not yet re-checked).
 
 The version is read before the page's data, so a write racing a render can only make the kept copy look older
 than it is (drawn again next time), never newer.
@@ -69,19 +70,22 @@ class Page:
     data_version: int = 0
     unit: str = ""
     quantity: str = "0"
+    checked: str = ""  # the lot's last chain check it shows (supply.services.public.facts.Found.checked)
 
     def current(self, data_version: int, now: float) -> bool:
         """Tell, without a query, whether the page may be served: same data version, younger than MAX_AGE."""
         return data_version == self.data_version and 0 <= now - self.born < MAX_AGE
 
-    def fresh(self, generation: int | None, now: float) -> bool:
-        """Tell whether the page still shows the lot's kept facts: drawn from this generation, younger than MAX_AGE."""
-        return self.generation is not None and generation == self.generation and 0 <= now - self.born < MAX_AGE
+    def fresh(self, generation: int | None, checked: str, now: float) -> bool:
+        """Tell whether the page still shows the lot's kept facts and last chain check: drawn from this generation
+        and this check, younger than MAX_AGE."""
+        return (self.generation is not None and generation == self.generation and checked == self.checked
+                and 0 <= now - self.born < MAX_AGE)
 
 
-def etag(key: tuple, generation: int | None, data_version: int) -> str:
-    """Return the (weak) entity tag of a kept page: same page, language and facts, same tag."""
-    return hashlib.sha256(repr((key, generation, data_version if generation is None else None)).encode()
+def etag(key: tuple, generation: int | None, data_version: int, checked: str) -> str:
+    """Return the (weak) entity tag of a kept page: same page, language, facts and chain check, same tag."""
+    return hashlib.sha256(repr((key, generation, data_version if generation is None else None, checked)).encode()
                           ).hexdigest()[:32]
 
 

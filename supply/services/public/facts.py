@@ -15,8 +15,8 @@ way and none committed since the gathering began (the data version is unchanged)
   holds it; a write starting meanwhile waits for `keep`'s commit, so its triggers see the kept row;
 - on SQLite writes take turns (BEGIN IMMEDIATE): `keep` is one of them.
 
-What depends on the day (how a certificate may be shown today) and the chain's verification are not facts: the
-page works them out when drawn (`complete`).
+What depends on the day (how a certificate may be shown today) and the lot's last chain check are not facts: the
+page works out the one and reads the other with the facts (`read`), then completes them (`page.complete`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from supply.db import db
 from supply.db import is_sqlite
 from supply.db.writers import alone_among_writers
 from supply.models import Batch
+from supply.models import LotVerification
 from supply.models import PublicLot
 from supply.models import PublicLotSource
 from supply.models import PublicVersion
@@ -57,6 +58,13 @@ class Found:
     generation: int | None
     facts: str | None
     data_version: int
+    verification: LotVerification | None = None  # the lot's last chain check (None: never checked)
+
+    @property
+    def checked(self) -> str:
+        """Name the last chain check, for comparing what kept pages showed."""
+        check = self.verification
+        return "" if check is None or check.verified_at is None else f"{check.verified_at.isoformat()}:{check.intact}"
 
 
 _SQL: dict[bool, str] = {}
@@ -66,12 +74,15 @@ def _read_sql() -> str:
     p = db.param
     batch, scan = Batch._meta.table_name, Scan._meta.table_name
     lot, version = PublicLot._meta.table_name, PublicVersion._meta.table_name
+    checks = LotVerification._meta.table_name
     return (
         f"SELECT b.id, b.unit, b.quantity, "
         f"(SELECT COUNT(*) FROM {scan} s WHERE s.batch_id = b.id), "
         f"(SELECT MIN(s.scanned_at) FROM {scan} s WHERE s.batch_id = b.id), "
-        f"f.generation, f.facts, (SELECT v.version FROM {version} v WHERE v.id = 1) "
-        f"FROM {batch} b LEFT JOIN {lot} f ON f.batch_id = b.id WHERE b.public_token = {p}"
+        f"f.generation, f.facts, (SELECT v.version FROM {version} v WHERE v.id = 1), "
+        f"c.verified_at, c.intact, c.problem, c.broken_at "
+        f"FROM {batch} b LEFT JOIN {lot} f ON f.batch_id = b.id LEFT JOIN {checks} c ON c.batch_id = b.id "
+        f"WHERE b.public_token = {p}"
     )
 
 
@@ -82,11 +93,15 @@ def read(token: str) -> Found | None:
     row = db.execute_sql(sql, (token,)).fetchone()
     if row is None:
         return None
-    batch_id, unit, quantity, scans, first, generation, facts, version = row
+    batch_id, unit, quantity, scans, first, generation, facts, version, *check = row
     if isinstance(first, str):
         first = datetime.datetime.fromisoformat(first)
+    verified_at, intact, problem, broken_at = check
+    verification = None if verified_at is None else LotVerification(
+        batch=batch_id, verified_at=LotVerification.verified_at.python_value(verified_at),
+        intact=LotVerification.intact.python_value(intact), problem=problem, broken_at=broken_at)
     return Found(batch_id, unit, Batch.quantity.python_value(quantity), scans, first, generation, facts,
-                 version or 0)
+                 version or 0, verification)
 
 
 def gather(token: str) -> PublicView | None:

@@ -18,6 +18,7 @@ from supply.clock import to_local
 from supply.clock import to_utc_naive
 from supply.identifiers import is_public_token
 from supply.models import Batch
+from supply.models import LotVerification
 from supply.models.batch import BatchStatus
 from supply.names import record_names
 from supply.places import county_names
@@ -28,8 +29,8 @@ from supply.services.certification.lot_tests import test_reports
 from supply.services.certification.standing import ClaimStanding
 from supply.services.certification.standing import lot_standings
 from supply.services.certification.validity import CertificateState
-from supply.services.custody import chain
 from supply.services.custody.batches import with_origin
+from supply.services.custody.verification import verification_of
 from supply.services.public.facts_codec import fact_class
 from supply.services.public.origins import Origin
 from supply.services.public.origins import UpstreamLot
@@ -73,7 +74,7 @@ class PublicView:
     upstream: list[UpstreamLot]
     recalled: bool
     upstream_recalled: bool
-    verified: bool
+    verification: LotVerification | None  # the last check of the lot's hash chain (never made on the page)
     certification: BatchCertification | None = None
     tests: list[TestReport] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)  # first-mile origins of a lot made from others
@@ -89,6 +90,9 @@ def batch_by_token(token: str) -> Batch | None:
         .where(Batch.public_token == token)
         .first()
     )
+
+
+READ = object()  # `complete`: read the verification
 
 
 def public_view(batch: Batch) -> PublicView:
@@ -110,18 +114,18 @@ def gather_view(batch: Batch) -> PublicView:
         origins=origins,
         recalled=batch.status == BatchStatus.RECALLED,
         upstream_recalled=any(u.recalled for u in upstream),
-        verified=False,
+        verification=None,
         certification=certification,
         tests=test_reports(list(certification.lots)),
     )
 
 
-def complete(view: PublicView, today: datetime.date | None = None) -> PublicView:
-    """Add to a page's facts what is not a fact: how each claim may be shown today, and whether the lot's chain
-    verifies."""
+def complete(view: PublicView, today: datetime.date | None = None, verification=READ) -> PublicView:
+    """Add to a page's facts what is not a fact: how each claim may be shown today, and the last check of the lot's
+    chain (`verification`, read here unless the caller read it with the facts)."""
     today = today or local_today()
     view.standings = lot_standings(view.certification, view.batch.status, view.upstream_recalled, today)
-    view.verified = chain.verify_batch(view.batch).intact
+    view.verification = verification_of(view.batch.id) if verification is READ else verification
     return view
 
 
@@ -265,8 +269,15 @@ def traceability_json(view: PublicView) -> dict:
                        "produced_on": u.produced_on.isoformat(), "recalled": u.recalled, "first_mile": u.first_mile}
                       for u in view.upstream],
         "recalled": view.recalled or view.upstream_recalled,
-        "record_verified": view.verified,
+        # Whether the last check found the chain intact (None: not checked yet), and when it was made.
+        "record_verified": view.verification.intact if view.verification else None,
+        "record_verified_at": _checked_at(view.verification),
     }
+
+
+def _checked_at(verification: LotVerification | None) -> str | None:
+    at = verification.verified_at if verification else None
+    return None if at is None else to_local(at).isoformat(timespec="seconds")
 
 
 def _day(value: datetime.date | None) -> str | None:
