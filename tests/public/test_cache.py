@@ -36,9 +36,9 @@ def renders(monkeypatch):
     calls = []
     real = public.complete
 
-    def counting(view):
+    def counting(view, **kwargs):
         calls.append(view.batch.lot_code)
-        return real(view)
+        return real(view, **kwargs)
 
     monkeypatch.setattr(public, "complete", counting)
     return calls
