@@ -33,6 +33,7 @@ from supply.db import db
 TASK_MODULES = [
     "supply.services.interchange.imports.jobs",
     "supply.services.jobs.stalled",
+    "supply.services.custody.verifier_task",
 ]
 
 
