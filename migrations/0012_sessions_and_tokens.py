@@ -1,5 +1,5 @@
-"""Accounts a regulator can trust: sessions kept on the server, one-time password-reset links, and API tokens
-that expire and may be read-only."""
+"""Accounts a regulator can trust: sessions kept on the server, one-time password-reset links, API tokens that
+expire and may be read-only, and two-factor sign-in (a TOTP secret per user, one-time recovery codes)."""
 
 from peewee import BooleanField
 from peewee import CharField
@@ -40,7 +40,16 @@ def _tables(db):
             database = db
             table_name = "password_reset"
 
-    return [UserSession, PasswordReset]
+    class RecoveryCode(Model):
+        user = ForeignKeyField(AppUser, on_delete="CASCADE")
+        code_hash = CharField(max_length=64, unique=True)
+        used_at = DateTimeField(null=True)
+
+        class Meta:
+            database = db
+            table_name = "recovery_code"
+
+    return [UserSession, PasswordReset, RecoveryCode]
 
 
 def up(migrator, db):
@@ -48,9 +57,11 @@ def up(migrator, db):
     migrator.migrate(
         migrator.add_column("api_token", "expires_at", DateTimeField(null=True)),
         migrator.add_column("api_token", "read_only", BooleanField(default=False)),
+        migrator.add_column("app_user", "totp_secret", CharField(max_length=64, null=True)),
     )
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_column("api_token", "read_only"), migrator.drop_column("api_token", "expires_at"))
+    migrator.migrate(migrator.drop_column("app_user", "totp_secret"), migrator.drop_column("api_token", "read_only"),
+                     migrator.drop_column("api_token", "expires_at"))
     db.drop_tables(list(reversed(_tables(db))))

@@ -14,6 +14,7 @@ from supply import public_fastpath
 from supply import security
 from supply.api import bp as api_bp
 from supply.auth import load_session_user
+from supply.auth import require_two_factor_setup
 from supply.cli import register_cli
 from supply.config import load_config
 from supply.errors import register_error_handlers
@@ -45,6 +46,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.before_request(load_session_user)
+    app.before_request(require_two_factor_setup)
     register_views(app)
     register_error_handlers(app)
     security.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from urllib.parse import urlparse
 
 from flask import current_app
 from flask import g
@@ -18,6 +19,7 @@ from supply.i18n import N_
 from supply.models import User
 from supply.services.accounts import credentials
 from supply.services.accounts import sessions
+from supply.services.accounts import two_factor
 from supply.services.accounts.throttle import DELAY_AFTER
 from supply.services.accounts.throttle import LOCK_AFTER
 from supply.services.accounts.throttle import LOCK_MINUTES
@@ -63,6 +65,26 @@ def signin_throttle() -> SignInThrottle:
             config.get("RATELIMIT_STORAGE_URI", "memory://"), config.get("SIGNIN_DELAY_AFTER", DELAY_AFTER),
             config.get("SIGNIN_LOCK_AFTER", LOCK_AFTER), config.get("SIGNIN_LOCK_MINUTES", LOCK_MINUTES))
     return throttle
+
+
+def safe_next(target: str | None) -> str:
+    """Return a local path to go on to after signing in (never another site), else the home page."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+        return target
+    return url_for("auth.home")
+
+
+# Pages a user who must turn on two-factor sign-in may still open.
+BEFORE_TWO_FACTOR = frozenset({"two_factor.setup", "auth.logout", "auth.switch_language", "static"})
+
+
+def require_two_factor_setup():
+    """Send an inspector or admin without two-factor sign-in to turn it on, when the deployment requires it."""
+    user = g.get("user")
+    if (user is None or user.totp_secret or request.endpoint in BEFORE_TWO_FACTOR
+            or not two_factor.required_for(user, current_app.config.get("REQUIRE_TWO_FACTOR", False))):
+        return None
+    return redirect(url_for("two_factor.setup"))
 
 
 def login_required(view):

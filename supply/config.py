@@ -53,6 +53,8 @@ def load_config(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _number("SUPPLY_SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": max_hours,
         "PERMANENT_SESSION_LIFETIME": datetime.timedelta(hours=max_hours),
+        # Inspectors and admins must sign in with two factors (an authenticator app's code after the password).
+        "REQUIRE_TWO_FACTOR": os.environ.get("SUPPLY_REQUIRE_TWO_FACTOR") == "1",
         "RATELIMIT_STORAGE_URI": os.environ.get("SUPPLY_RATELIMIT_STORAGE", "memory://"),
         # E-mail (password-reset links): SMTP when a host is set, else files in the instance's mail folder.
         "MAIL_SERVER": os.environ.get("SUPPLY_SMTP_HOST", ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask import request
 
 from supply.api.routing import page_json
@@ -25,11 +26,12 @@ TokenPage = page_schema(TokenSchema, "TokenPage")
 
 
 @route("/auth/tokens", "POST", summary="Exchange email and password for an API token", tag="auth",
-       body=TokenRequestSchema, response=NewTokenSchema, status=201, errors=(401, 429), auth=False)
+       body=TokenRequestSchema, response=NewTokenSchema, status=201, errors=(401, 403, 429), auth=False)
 def create_token(data: dict):
     """Issue a token for valid credentials."""
     raw, token = tokens.issue_token(signin_throttle(), data["email"], data["password"], data.get("name", ""),
-                                    request.remote_addr, data["expires_in_days"], data["read_only"])
+                                    request.remote_addr, data["expires_in_days"], data["read_only"],
+                                    data.get("one_time_password"), current_app.config["REQUIRE_TWO_FACTOR"])
     token.token = raw
     return NewTokenSchema().dump(token)
 

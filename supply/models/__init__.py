@@ -31,6 +31,7 @@ from supply.models.scans import PublicVersion
 from supply.models.scans import Scan
 from supply.models.user import ApiToken
 from supply.models.user import PasswordReset
+from supply.models.user import RecoveryCode
 from supply.models.user import User
 from supply.models.user import UserSession
 from supply.models.verification import LotVerification
@@ -40,7 +41,7 @@ MODELS = [
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
-    UserSession, PasswordReset, LotVerification,
+    UserSession, PasswordReset, RecoveryCode, LotVerification,
 ]
 
 __all__ = [
@@ -49,5 +50,5 @@ __all__ = [
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
     "LotVerification", "Party", "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
-    "PasswordReset", "TestResult", "User", "UserSession",
+    "PasswordReset", "RecoveryCode", "TestResult", "User", "UserSession",
 ]

@@ -25,6 +25,7 @@ class User(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    totp_secret = CharField(max_length=64, null=True)  # two-factor sign-in on (supply.services.accounts.two_factor)
 
     class Meta:
         table_name = "app_user"
@@ -63,4 +64,12 @@ class PasswordReset(BaseModel):
     key_hash = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+class RecoveryCode(BaseModel):
+    """A one-time code that stands in for the authenticator app once (a lost phone), stored as a SHA-256."""
+
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64, unique=True)
     used_at = DateTimeField(null=True)

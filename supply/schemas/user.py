@@ -97,6 +97,9 @@ class TokenRequestSchema(BaseSchema):
         load_default=90, strict=True,
         validate=validate.Range(min=1, max=365, error=N_("Give a number of days from 1 to 365.")))
     read_only = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    one_time_password = Text(load_only=True, validate=validate.Length(max=40, error=N_("At most {max} characters.")),
+                             metadata={"description": "The authenticator app's code, for a user with two-factor "
+                                                      "sign-in on"})
 
 
 class TokenSchema(BaseSchema):

@@ -21,6 +21,7 @@ from supply.views import recalls
 from supply.views import records
 from supply.views import shipments
 from supply.views import transformations
+from supply.views import two_factor
 from supply.views.filters import register_filters
 from supply.views.labels import register_labels
 from supply.views.odd_input import refuse_odd_urls
@@ -31,6 +32,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(credentials.bp)
     app.register_blueprint(api_tokens.bp)
+    app.register_blueprint(two_factor.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(batches.bp)
     app.register_blueprint(public.bp)

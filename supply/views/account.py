@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint
 from flask import current_app
 from flask import flash
@@ -17,20 +15,16 @@ from flask_babel import gettext
 from supply.auth import log_in
 from supply.auth import log_out
 from supply.auth import login_required
+from supply.auth import safe_next
 from supply.auth import signin_throttle
 from supply.i18n import LANG_COOKIE
 from supply.locales import translate_message
 from supply.services.accounts.signin import BadCredentials
 from supply.services.accounts.signin import sign_in
 from supply.services.accounts.throttle import TooManyAttempts
+from supply.views.two_factor import ask_code
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
-        return target
-    return url_for("auth.home")
 
 
 @bp.route("/")
@@ -60,8 +54,10 @@ def login():
         except BadCredentials as exc:
             status, errors["password"] = exc.status, [translate_message(exc.message)]
         else:
+            if user.totp_secret:  # the password was right: now the authenticator's code
+                return ask_code(user, request.args.get("next"))
             log_in(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", email=email, errors=errors), status, headers
 
 
@@ -78,7 +74,7 @@ def switch_language(code: str):
     """Remember the chosen language in a cookie and go back."""
     if code not in current_app.config["LANGUAGES"]:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
     response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 

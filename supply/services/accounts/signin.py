@@ -10,6 +10,8 @@ from __future__ import annotations
 from supply.i18n import N_
 from supply.models import User
 from supply.services.accounts.throttle import SignInThrottle
+from supply.services.accounts.two_factor import WRONG_CODE
+from supply.services.accounts.two_factor import code_ok
 from supply.services.accounts.users import check_credentials
 from supply.services.audit.writes import log
 from supply.services.errors import ServiceError
@@ -34,3 +36,15 @@ def sign_in(throttle: SignInThrottle, email: str, password: str, address: str | 
         raise BadCredentials(N_("Wrong email or password."))
     throttle.succeeded(email)
     return user
+
+
+def second_factor(throttle: SignInThrottle, user: User, one_time_password: str | None, address: str | None) -> None:
+    """Check the code of a user with two-factor sign-in on, throttled and logged like a password; raise
+    TooManyAttempts or BadCredentials."""
+    throttle.require_allowed(user.email, address)
+    if not code_ok(user, one_time_password or ""):
+        locked = throttle.failed(user.email, address)
+        log(user, "auth.failed_code", user, {"address": address})
+        if locked:
+            log(user, "auth.locked", user, {"address": address})
+        raise BadCredentials(WRONG_CODE)

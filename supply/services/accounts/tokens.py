@@ -11,8 +11,10 @@ from supply.db import db
 from supply.i18n import N_
 from supply.models import ApiToken
 from supply.models import User
+from supply.services.accounts.signin import second_factor
 from supply.services.accounts.signin import sign_in
 from supply.services.accounts.throttle import SignInThrottle
+from supply.services.accounts.two_factor import required_for
 from supply.services.audit.writes import audited
 from supply.services.errors import Forbidden
 from supply.services.errors import NotFound
@@ -28,11 +30,17 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(throttle: SignInThrottle, email: str, password: str, name: str = "",
-                address: str | None = None, days: int = DAYS, read_only: bool = False) -> tuple[str, ApiToken]:
-    """Exchange credentials for a new token (throttled like the login page); return the secret (shown once) and
-    its record."""
-    return create_token(sign_in(throttle, email, password, address), name, days, read_only)
+def issue_token(throttle: SignInThrottle, email: str, password: str, name: str = "", address: str | None = None,
+                days: int = DAYS, read_only: bool = False, one_time_password: str | None = None,
+                two_factor_required: bool = False) -> tuple[str, ApiToken]:
+    """Exchange credentials for a new token (throttled like the login page; the authenticator's code too when the
+    user signs in with two factors); return the secret (shown once) and its record."""
+    user = sign_in(throttle, email, password, address)
+    if user.totp_secret:
+        second_factor(throttle, user, one_time_password, address)
+    elif required_for(user, two_factor_required):
+        raise Forbidden(N_("Turn on two-factor sign-in on your account page first."))
+    return create_token(user, name, days, read_only)
 
 
 @audited("tokens.create", actor="user")
