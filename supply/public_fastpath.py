@@ -9,6 +9,9 @@ supply.services.public.cache) and its scans block can be filled in from a drawn 
 draws the live counts and answers with the same response the view would (`kept_response`, shared with it:
 same headers, ETag and 304). Everything else (a miss, an old version, other paths, POSTs) goes to Flask.
 
+With a read replica (supply.db.replica) the version and the page's data are read from it; the scans are written
+and counted on the primary by the scan buffer.
+
 The language is chosen by the one rule of `supply.i18n.choose_language`, as Flask's locale selector does.
 """
 
@@ -20,6 +23,7 @@ from babel import Locale
 from flask import Flask
 from werkzeug.wrappers import Request
 
+from supply.db.replica import reading_replica
 from supply.i18n import LANG_COOKIE
 from supply.i18n import choose_language
 from supply.identifiers import is_public_token
@@ -59,7 +63,8 @@ class PublicFastPath:
         if (path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
                 and not environ.get("QUERY_STRING") and is_public_token(path[len(PREFIX):])):
             try:
-                response = self.answer(environ, path[len(PREFIX):])
+                with reading_replica():
+                    response = self.answer(environ, path[len(PREFIX):])
             except Exception:  # noqa: BLE001 - Flask answers instead (and shows its error page if it fails too)
                 log.warning("fast path failed for %s", path, exc_info=True)
                 response = None
