@@ -8,6 +8,7 @@ copy never learns of the recall. A streaming replica is tested in test_hosts_rep
 from __future__ import annotations
 
 import shutil
+import threading
 import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -108,3 +109,14 @@ def test_a_signed_in_visitor_reads_the_public_page_from_the_primary(world):
     with client.session_transaction() as session:
         session["user_id"], session["pw"] = world["producer"]
     assert RECALL in client.get(page, headers=EN).get_data(as_text=True)
+
+
+def test_a_thread_started_by_a_request_on_the_replica_writes_to_the_primary(world):
+    """The scan buffer writes from a timer thread that a scan page's request starts: it must not inherit the route."""
+    seen = []
+    with reading_replica():
+        assert db.current() is db.replica
+        thread = threading.Thread(target=lambda: seen.append(db.current()))
+        thread.start()
+        thread.join()
+    assert seen == [db.obj] and db.current() is db.obj
