@@ -21,6 +21,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${DEPLOY_DIR:-/tmp/supply-deploy}
 # What a first `start` chose is kept, so that later commands find everything whatever the environment says.
+# shellcheck source=/dev/null
 if [ -f "$DIR/settings" ]; then . "$DIR/settings"; fi
 HOST_A_PORT=${HOST_A_PORT:-8001}
 HOST_B_PORT=${HOST_B_PORT:-8002}

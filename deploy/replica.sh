@@ -24,6 +24,7 @@ PRIVATE_PRIMARY=${PRIVATE_PRIMARY:-auto}
 HOST=127.0.0.1
 BIN=${PG_BIN:-$(pg_config --bindir)}
 # What a first `start` chose is kept, so that later commands find the clusters whatever the environment says.
+# shellcheck source=/dev/null
 if [ -f "$DIR/ports" ]; then . "$DIR/ports"; fi
 
 as_postgres() {
