@@ -13,7 +13,8 @@ Digital Link resolver) and it carries no session cookie: a signed-in visitor rea
 The WSGI fast path enters `reading_replica()` itself. Without a replica every context uses the primary.
 
 A replica lags its primary by the time a commit takes to stream and replay (milliseconds here); a public page
-read from it can show the state of that long ago, never a mix (the data version is read before the page's data).
+read from it can show the state of that long ago. As on the primary, a kept page is never older than the data
+version it carries: the version is read before the page's data, from the same replica.
 """
 
 from __future__ import annotations

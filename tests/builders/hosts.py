@@ -73,8 +73,10 @@ def start_host(database_url: str, instance: str, replica_url: str | None = None)
     env.pop("DATABASE_REPLICA_URL", None)
     if replica_url:
         env["DATABASE_REPLICA_URL"] = replica_url
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # no control socket: gunicorn's default path is one per user, shared with every other gunicorn of the machine
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket",
+               "wsgi:app"]
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     if wait_for(base):
         return process, base
