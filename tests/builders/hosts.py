@@ -105,11 +105,15 @@ def lot_world() -> dict:
 
 
 def seen_within(url: str, text: str, seconds: float) -> bool:
-    """Tell whether a page shows the text within the time (asked every 50 ms)."""
+    """Tell whether a page shows the text within the time (asked every 50 ms; an error page shows nothing, as a
+    lot not yet on a replica answers 404)."""
     deadline = time.monotonic() + seconds
     while True:
-        if text in get(url):
-            return True
+        try:
+            if text in get(url):
+                return True
+        except urllib.error.HTTPError:
+            pass
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
