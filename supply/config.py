@@ -35,6 +35,8 @@ def load_config(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'supply.sqlite'}"
         ),
+        # A streaming replica the public side reads from (supply.db.replica); unset, everything reads the primary.
+        "DATABASE_REPLICA_URL": os.environ.get("DATABASE_REPLICA_URL") or None,
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         "LABEL_URL_STYLE": os.environ.get("SUPPLY_LABEL_URL_STYLE", "token"),
         "LANGUAGES": ("zh_Hans", "zh_Hant", "en"),

@@ -11,6 +11,9 @@ is the worker's tally): a buyer still sees the lot, every other request answers 
 draws the live counts and answers with the same response the view would (`kept_response`, shared with it:
 same headers, ETag and 304). Everything else (a miss, an old version, other paths, POSTs) goes to Flask.
 
+With a read replica (supply.db.replica) the version and the page's data are read from it; the scans are written
+and counted on the primary by the scan buffer.
+
 The language is chosen by the one rule of `supply.i18n.choose_language`, as Flask's locale selector does.
 """
 
@@ -24,6 +27,7 @@ from peewee import PeeweeException
 from werkzeug.wrappers import Request
 
 from supply.db import database_unreachable
+from supply.db.replica import reading_replica
 from supply.i18n import LANG_COOKIE
 from supply.i18n import choose_language
 from supply.identifiers import is_public_token
@@ -63,7 +67,8 @@ class PublicFastPath:
         if (path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
                 and not environ.get("QUERY_STRING") and is_public_token(path[len(PREFIX):])):
             try:
-                response = self.answer(environ, path[len(PREFIX):])
+                with reading_replica():
+                    response = self.answer(environ, path[len(PREFIX):])
             except Exception:  # noqa: BLE001 - Flask answers instead (and shows its error page if it fails too)
                 log.warning("fast path failed for %s", path, exc_info=True)
                 response = None

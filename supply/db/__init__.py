@@ -7,14 +7,19 @@ from pathlib import Path
 
 from flask import Flask
 from flask import g
-from peewee import DatabaseProxy
+from flask import request
 from peewee import Model
 from peewee import SqliteDatabase
 from playhouse.db_url import connect
 from psycopg import InterfaceError as DriverInterfaceError
 from psycopg import OperationalError as DriverOperationalError
 
-db = DatabaseProxy()
+from supply.db.replica import RoutingProxy
+from supply.db.replica import route_back
+from supply.db.replica import route_to_replica
+from supply.db.replica import wants_replica
+
+db = RoutingProxy()
 
 SQLITE_PRAGMAS = {
     "foreign_keys": 1,
@@ -33,7 +38,11 @@ class BaseModel(Model):
 
 
 def open_database(url: str):
-    """Connect a peewee database for the given URL (sqlite:///... or postgresql://...)."""
+    """Connect a peewee database for the given URL (sqlite:///... or postgresql://...).
+
+    Query parameters are the driver's: behind PgBouncer in transaction mode, `?prepare_threshold=none` stops
+    psycopg from preparing statements on a server connection the next transaction may not get.
+    """
     if url.startswith("sqlite"):
         # BEGIN IMMEDIATE: a writing transaction takes the write lock at its start, so two writers queue
         # (busy_timeout) instead of one failing when it upgrades a read lock.
@@ -94,16 +103,40 @@ def keep_private(database) -> None:
                 path.chmod(0o600)
 
 
+def bind_replica(url: str | None):
+    """Let the public side read from the replica at `url` (None: read everything from the primary); return it.
+
+    Called after `bind`, which forgets the replica of another primary; a replica of that URL already bound is kept.
+    """
+    if not url:
+        db.replica = None
+    elif getattr(db.replica, "bound_url", None) != url:
+        replica = open_database(url)
+        replica.bound_url = url
+        db.replica = replica
+    return db.replica
+
+
 def init_app(app: Flask) -> None:
-    """Bind the proxy from DATABASE_URL and open/close a connection around each request."""
+    """Bind the proxy from DATABASE_URL (and DATABASE_REPLICA_URL) and open/close a connection around each request.
+
+    A request of the public side reads from the replica when there is one (supply.db.replica): the choice is made
+    before its connection opens and undone after it closes.
+    """
     app.extensions["database"] = bind(app.config["DATABASE_URL"])
     keep_private(app.extensions["database"])
+    bind_replica(app.config.get("DATABASE_REPLICA_URL"))
 
     @app.before_request
     def _connect() -> None:
+        if db.replica is not None and wants_replica(app, request):
+            g.db_route = route_to_replica()
         g.db_opened = db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc: BaseException | None) -> None:
         if g.pop("db_opened", False) and not db.is_closed():
             db.close()
+        route = g.pop("db_route", None)
+        if route is not None:
+            route_back(route)

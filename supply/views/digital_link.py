@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext
 
+from supply.db.replica import reads_replica
 from supply.i18n import N_
 from supply.services.public import digital_link as dl
 from supply.services.public.page import lot_certification_json
@@ -23,7 +24,7 @@ from supply.views.public import LANGUAGE_NAMES
 from supply.views.public import not_found
 from supply.views.public import render_batch_page
 
-bp = Blueprint("digital_link", __name__)
+bp = reads_replica(Blueprint("digital_link", __name__))
 ALLOW = "GET, HEAD, OPTIONS"
 KNOWN = {name for name, _, _ in dl.LINK_TYPES} | set(dl.LINKSET_TYPES)
 

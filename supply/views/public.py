@@ -23,6 +23,7 @@ from flask_babel import get_locale
 from flask_babel import get_translations
 
 from supply.clock import utcnow
+from supply.db.replica import reads_replica
 from supply.http_cache import immutable_response
 from supply.identifiers import is_public_token
 from supply.models import Batch
@@ -36,7 +37,7 @@ from supply.services.public.origins import ORIGINS_SHOWN
 from supply.services.public.page import batch_by_token
 from supply.services.public.page import complete
 
-bp = Blueprint("public", __name__)
+bp = reads_replica(Blueprint("public", __name__))
 
 
 @bp.record_once

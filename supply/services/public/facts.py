@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from supply.clock import utcnow
 from supply.db import SQLITE_PRAGMAS
 from supply.db import db
 from supply.db import is_sqlite
+from supply.db.replica import on_primary
 from supply.db.writers import alone_among_writers
 from supply.models import Batch
 from supply.models import LotVerification
@@ -116,11 +118,12 @@ def sources(view: PublicView) -> set[int]:
 
 
 def keep(view: PublicView, data_version: int) -> int | None:
-    """Keep a lot's facts gathered at `data_version`, unless a write is under way or committed since (see the
-    module docstring); return the facts' generation, or None when they were not kept. Never waits for a write."""
+    """Keep a lot's facts gathered at `data_version` (on the primary, also when they were read from a replica),
+    unless a write is under way or committed since (see the module docstring); return the facts' generation, or
+    None when they were not kept. Never waits for a write."""
     text = facts_codec.dumps(view)
     try:
-        with _not_waiting():
+        with on_primary(), db.connection_context() if db.is_closed() else nullcontext(), _not_waiting():
             return _keep(view.batch.id, text, sorted(sources(view)), data_version)
     except OperationalError as exc:  # SQLite: a write holds the database; the next scan keeps them
         if "locked" not in str(exc):

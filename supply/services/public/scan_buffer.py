@@ -18,9 +18,11 @@ A worker killed outright (SIGKILL, a crash) loses at most its last `delay` secon
 writes them. While the database cannot be reached (a restart, a failover), scans stay held (up to MAX_HELD) and
 are tried again every RETRY seconds, and counts are the worker's tallies, asked of the database again later.
 
-The buffer writes only to the database that was bound when it was made: once the app is gone (a test's live
-server stopped, the proxy pointed elsewhere or at nothing) held scans are dropped with a warning, never
-written to another database; a failed write is logged, never raised.
+The buffer reads and writes the primary, even inside a request that reads the public side from a replica
+(`on_primary`, supply.db.replica): its tallies count on a read seeing every write it settled, which a replica,
+a few milliseconds behind, does not promise. It writes only to the database that was bound when it was made:
+once the app is gone (a test's live server stopped, the proxy pointed elsewhere or at nothing) held scans are
+dropped with a warning, never written to another database; a failed write is logged, never raised.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from peewee import PeeweeException
 
 from supply.db import database_unreachable
 from supply.db import db
+from supply.db.replica import on_primary
 from supply.models import Scan
 
 log = logging.getLogger(__name__)
@@ -195,7 +198,7 @@ class ScanBuffer:
                     tally = self._tallies.get(batch_id) or self._tallies.setdefault(batch_id, Tally())
                     marks[batch_id] = tally.settled
             moment = clock()
-            with db.connection_context() if db.is_closed() else nullcontext():
+            with on_primary(), db.connection_context() if db.is_closed() else nullcontext():
                 counts = read_counts(batch_ids)
             with self._lock:
                 for batch_id in batch_ids:
@@ -241,7 +244,7 @@ class ScanBuffer:
                 log.warning("%d scans dropped: the app's database is no longer bound", len(rows))
             else:
                 try:
-                    with db.connection_context() if db.is_closed() else nullcontext():
+                    with on_primary(), db.connection_context() if db.is_closed() else nullcontext():
                         written = write_scans(rows)
                 except Exception as exc:  # noqa: BLE001 - a scan must never fail a page or a worker's exit
                     if database_unreachable(exc) and self._hold_again(rows):
