@@ -23,6 +23,7 @@ from supply.services.custody import chain
 from supply.services.custody import verifier
 from supply.services.errors import ServiceError
 from supply.services.jobs import worker
+from supply.services.public import facts
 
 
 def watch_chain(slice_size: int, pause: float) -> None:
@@ -105,6 +106,15 @@ def register_cli(app: Flask) -> None:
         if app.config["DATABASE_URL"].startswith("sqlite"):
             raise click.ClickException("The worker needs PostgreSQL: on SQLite, imports run in the web process.")
         worker.run_worker(app.config["DATABASE_URL"], app.config)
+
+    @app.cli.command("public-facts")
+    @click.option("--limit", type=click.IntRange(1, 100_000_000), default=100_000, show_default=True,
+                  help="Lots to gather at most.")
+    def public_facts_command(limit: int) -> None:
+        """Keep the public facts of the lots that have none (newest first), so their first scan is one read."""
+        with connection():
+            kept = facts.fill(limit)
+        click.echo(f"Kept the public facts of {kept} lot(s).")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="When the database holds data, only print the saved demo logins.")

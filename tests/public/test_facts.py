@@ -18,9 +18,11 @@ from supply.models import PublicVersion
 from supply.services.audit.writes import announce_write
 from supply.services.certification import certificates as workflow
 from supply.services.inspection import inspections
+from supply.services.jobs import queue as job_queue
 from supply.services.masterdata.products import update_product
 from supply.services.public import facts
 from supply.services.public import facts_codec
+from supply.services.public import facts_task
 from supply.views import public
 from tests.builders.certificates import make_certificate
 from tests.builders.chains import ship_and_receive
@@ -224,3 +226,27 @@ def test_facts_are_not_kept_while_an_audited_write_is_under_way(client):
         finish.set()
         writer.join()
     assert kept("VEG-M") == set()
+
+
+def test_the_worker_keeps_the_facts_of_lots_nobody_scanned_yet(client, gathers):
+    vegetable_chain()
+    lots = ("VEG-A", "VEG-B", "VEG-M", "VEG-S1", "VEG-S2", "VEG-P1")
+    assert kept(*lots) == set()
+    assert facts.fill(4) == 4
+    assert kept(*lots) == {"VEG-S1", "VEG-S2", "VEG-P1", "VEG-M"}  # newest first
+    assert facts.fill(100) == 2 and kept(*lots) == set(lots)
+    gathers.clear()
+    page(client, "VEG-P1")
+    assert gathers == []  # its first scan found them kept
+
+
+def test_the_fill_runs_every_ten_seconds_in_the_worker():
+    periodic = {task.task.name: task for task in job_queue.queue.periodic_registry.periodic_tasks.values()}
+    assert periodic["public.fill_facts"].cron == facts_task.CRON
+
+
+def test_the_command_line_keeps_the_facts(app):
+    make_batch(lot_code="CLI-FACTS")
+    result = app.test_cli_runner().invoke(args=["public-facts", "--limit", "5"])
+    assert result.exit_code == 0 and "Kept the public facts of" in result.output
+    assert kept("CLI-FACTS") == {"CLI-FACTS"}

@@ -34,6 +34,7 @@ TASK_MODULES = [
     "supply.services.interchange.imports.jobs",
     "supply.services.jobs.stalled",
     "supply.services.custody.verifier_task",
+    "supply.services.public.facts_task",
 ]
 
 

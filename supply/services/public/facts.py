@@ -27,6 +27,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
+from peewee import JOIN
 from peewee import OperationalError
 
 from supply.clock import utcnow
@@ -161,9 +162,26 @@ def _not_waiting():
         db.execute_sql(f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']}")
 
 
+def fill(limit: int) -> int:
+    """Gather and keep the facts of up to `limit` lots that have none, newest first (the worker's periodic task and
+    `flask --app wsgi public-facts`), so that their first scan is a cold page of one read; return how many were
+    kept (a lot whose facts a write overtook is left for the next round)."""
+    missing = (Batch.select(Batch.public_token)
+               .join(PublicLot, JOIN.LEFT_OUTER, on=(PublicLot.batch_id == Batch.id))
+               .where(PublicLot.batch_id.is_null())
+               .order_by(Batch.id.desc()).limit(limit).tuples())
+    kept = 0
+    for (token,) in list(missing):
+        version = PublicVersion.select(PublicVersion.version).where(PublicVersion.id == 1).scalar() or 0
+        view = gather(token)
+        if view is not None and keep(view, version) is not None:
+            kept += 1
+    return kept
+
+
 def loaded(found: Found) -> PublicView:
     """Read back the facts a `read` found."""
     return facts_codec.loads(found.facts)
 
 
-__all__ = ["Found", "complete", "gather", "keep", "loaded", "read", "sources"]
+__all__ = ["Found", "complete", "fill", "gather", "keep", "loaded", "read", "sources"]
