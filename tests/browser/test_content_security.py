@@ -1,5 +1,6 @@
-"""No page breaks its own Content-Security-Policy: Chromium reports no violation on the admin's pages, the print
-buttons, an import's page and the public scan pages of the demo."""
+"""No page breaks its own Content-Security-Policy: Chromium reports no violation on the admin's pages, the account
+pages (password, tokens, two-factor with its QR code), the print buttons, an import's page and the public scan pages
+of the demo."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def test_no_page_violates_the_content_security_policy(browser, live_server):
         tokens = [batch.public_token for batch in Batch.select().order_by(Batch.id).limit(3)]
         recall = Recall.select().first()
     pages = ["/batches/", *(f"/batches/{lot}" for lot in lots), "/shipments/", "/certificates/", "/recalls/",
-             "/imports/", f"/labels?lots={','.join(lots)}&format=sheet", "/audit/",
+             "/imports/", f"/labels?lots={','.join(lots)}&format=sheet", "/audit/", "/account",
+             "/account/password", "/account/tokens/", "/account/two-factor",
              *(f"/t/{token}" for token in tokens)]
     if recall is not None:
         pages += [f"/recalls/{recall.code}", f"/recalls/{recall.code}/report"]
