@@ -1,4 +1,4 @@
-"""The benchmark's bulk season writes what the services write, with intact hash chains (small; SQLite, and PostgreSQL when given)."""
+"""The benchmark's bulk season writes what the services write, with intact hash chains (small; also on PostgreSQL)."""
 
 from __future__ import annotations
 
