@@ -61,7 +61,7 @@ def load_rows(load_: dict) -> list[tuple[str, dict, float | None]]:
     for run in load_["mixes"].values():
         if "first_visits" in run:
             first = run["first_visits"]
-            rows.append((f"first visit of each of {run['pages']:,} pages", first,
+            rows.append((f"{run['name']}: first visit of each of {first['pages']:,} pages", first,
                          first["requests_per_s"] / load_["hello_requests_per_s"]))
         rows.append((mix_title(run), run["load"], run["rate_ratio"]))
     rows.append(("hello-world, after", load_["hello_after"], None))

@@ -101,10 +101,10 @@ def run_mix(args: argparse.Namespace, tool: str, env: dict, mix: scan_mix.Load, 
     folder.mkdir()
     with Gunicorn("wsgi:app", args.workers, {**env, "SUPPLY_INSTANCE_PATH": str(folder / "app")}) as server:
         figures = {}
-        if mix.first_visits:
-            print(f"  visiting each of the {len(mix.timed):,} pages once ...", flush=True)
-            figures["first_visits"] = {"load_before": load_average(),
-                                       **first_visits(server.base_url, mix.timed, args.connections)}
+        if mix.first:
+            print(f"  visiting each of the {len(mix.first):,} pages once ...", flush=True)
+            figures["first_visits"] = {"load_before": load_average(), "pages": len(mix.first),
+                                       **first_visits(server.base_url, mix.first, args.connections)}
         figures["load"] = load_figures(tool, server.base_url, mix.warmup, mix.timed, args.connections,
                                        args.seconds, folder)
     return {"name": mix.name, **mix.info, **figures}

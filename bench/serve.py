@@ -112,6 +112,7 @@ def load_figures(tool: str, base_url: str, warmup: list[str], paths: list[str], 
         return run_wrk(base_url, listed, connections, span)
 
     measure(warmup, "warmup", WARMUP_S)
+    drain(base_url)
     load_before = load_average()
     raw = measure(paths, "timed", seconds)
     errors = sum(raw[key] for key in raw if key.startswith("errors_"))
@@ -123,6 +124,16 @@ def load_figures(tool: str, base_url: str, warmup: list[str], paths: list[str], 
         "errors": errors, "distinct_paths": len(set(paths)), "wrapped": raw["requests"] > len(paths),
         "load_before": load_before, "load_after": load_average(), "raw": raw,
     }
+
+
+def drain(base_url: str) -> None:
+    """Wait until the server has answered what the warm-up left queued.
+
+    wrk stops with a request open on every connection; sync workers still answer each (a cold page costs a
+    few hundred milliseconds), which would slow the start of the timed load. A cheap request (a 404) queued
+    behind them comes back when they are done.
+    """
+    get(base_url, "/bench-drain")
 
 
 def load_average() -> float:

@@ -14,10 +14,10 @@ def test_the_three_mixes_share_no_page_and_the_skewed_one_puts_80_percent_on_1_p
 
     assert len(uniform.timed) == len(set(uniform.timed)) == 5000
     assert not set(uniform.timed) & set(uniform.warmup)
-    assert len(set(steady.timed)) == 1000 and steady.first_visits
+    assert len(set(steady.timed)) == 1000 and steady.first == steady.timed
     counts = Counter(skewed.timed)
     hot = {path for path, n in counts.items() if n > 1}
-    assert skewed.hot == 1000 and len(hot) <= 1000
+    assert skewed.hot == 1000 and hot <= set(skewed.first) and len(skewed.first) == 1000
     assert 0.77 < sum(counts[path] for path in hot) / len(skewed.timed) < 0.83
     assert sum(1 for n in counts.values() if n == 1) >= 5000
     mixes = [set(uniform.timed) | set(uniform.warmup), set(skewed.timed) - hot, set(steady.timed)]
