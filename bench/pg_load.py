@@ -8,7 +8,9 @@ schema before it, names and definitions alike (tests/app/test_migrations.py comp
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 from supply.db import db
 
@@ -50,3 +52,15 @@ def without_indexes(tables: list[str]):
             for table, name, definition in keys:
                 db.execute_sql(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         db.execute_sql("RESET maintenance_work_mem")
+
+
+def backend_cpu_seconds() -> float | None:
+    """Return the CPU seconds the bound connection's PostgreSQL backend has used, when the server runs on this
+    machine (read from /proc); None otherwise. With the generator's own CPU time it gives a figure that other
+    work on a shared machine does not change."""
+    pid = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

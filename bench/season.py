@@ -9,6 +9,7 @@ services would, with the services' own hashing; `--via-services` sends every ope
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from contextlib import nullcontext
@@ -16,6 +17,7 @@ from contextlib import nullcontext
 from bench import database
 from bench.bulk import BulkReplay
 from bench.masterdata import create_world
+from bench.pg_load import backend_cpu_seconds
 from bench.pg_load import without_indexes
 from bench.replay import ServiceReplay
 from bench.schedule import SeasonSpec
@@ -37,7 +39,8 @@ def generate(spec: SeasonSpec, via_services: bool = False, echo=print, plan=seas
     """
     if Batch.select().exists():
         raise SystemExit("The database holds batches already: pass --regenerate to start from empty.")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    backend_started = None if is_sqlite() else backend_cpu_seconds()
     world = create_world(spec.batches)
     actor = User.get(User.email == world.admin_email)
     writer = ServiceReplay(actor) if via_services else BulkReplay(actor)
@@ -60,10 +63,14 @@ def generate(spec: SeasonSpec, via_services: bool = False, echo=print, plan=seas
         # guesses row counts and chooses sequential scans that no running system would see.
         db.execute_sql("ANALYZE")
     seconds = time.perf_counter() - started
+    cpu = {"cpu_seconds": round(time.process_time() - cpu_started, 1)}
+    if backend_started is not None and (backend := backend_cpu_seconds()) is not None:
+        cpu["backend_cpu_seconds"] = round(backend - backend_started, 1)
     echo(f"  rows written in {loaded:.0f} s, indexes, foreign keys and statistics in {seconds - loaded:.0f} s")
     season = {
         "batches": Batch.select().count(), "events": Event.select().count(), "seed": spec.seed,
-        "path": "services" if via_services else "bulk", "seconds": round(seconds, 1),
+        "path": "services" if via_services else "bulk", "seconds": round(seconds, 1), **cpu,
+        "load_average": round(os.getloadavg()[0], 2),
         "deep": [m for m in marks if m["kind"] == "deep"], "wide": [m for m in marks if m["kind"] == "wide"],
     }
     database.write_meta({"season": season})
@@ -91,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         db.close()
     rate = season["batches"] / season["seconds"]
     print(f"{season['batches']:,} batches, {season['events']:,} events in {season['seconds']} s "
-          f"({rate:,.0f} batches/s, {season['path']} path)")
+          f"({rate:,.0f} batches/s, {season['path']} path); CPU: generator {season['cpu_seconds']} s, "
+          f"PostgreSQL backend {season.get('backend_cpu_seconds', '?')} s; load average {season['load_average']}")
     return 0
 
 

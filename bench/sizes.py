@@ -32,7 +32,8 @@ def measure_sizes(url: str, tables: int = 8, indexes: int = 12) -> dict:
     """Return the database's size and its biggest tables and indexes, in bytes."""
     with psycopg.connect(url.replace("+pool", "")) as connection:
         total = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-        table_rows = connection.execute(TABLES_SQL, (tables,)).fetchall()
+        table_rows = [(name, connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0], *rest)
+                      for name, _estimate, *rest in connection.execute(TABLES_SQL, (tables,)).fetchall()]
         index_rows = connection.execute(INDEXES_SQL, (indexes,)).fetchall()
     return {
         "database_bytes": total,
