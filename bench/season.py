@@ -32,10 +32,12 @@ from supply.models import User
 PROGRESS_EVERY = 20_000
 
 
-def generate(spec: SeasonSpec, via_services: bool = False, echo=print, plan=season_groups) -> dict:
+def generate(spec: SeasonSpec, via_services: bool = False, echo=print, plan=season_groups,
+             keep_indexes: bool = False) -> dict:
     """Generate a season into the bound, migrated, empty database; return what was made and how fast.
 
     `plan(world, spec)` yields the groups to write (the season's calendar unless a test gives its own).
+    On PostgreSQL the bulk path loads without secondary indexes and foreign keys unless `keep_indexes`.
     """
     if Batch.select().exists():
         raise SystemExit("The database holds batches already: pass --regenerate to start from empty.")
@@ -47,7 +49,7 @@ def generate(spec: SeasonSpec, via_services: bool = False, echo=print, plan=seas
     marks: list[dict] = []
     batches = 0
     next_report = PROGRESS_EVERY
-    bulk_pg = not via_services and not is_sqlite()
+    bulk_pg = not via_services and not is_sqlite() and not keep_indexes
     with without_indexes([model._meta.table_name for model in WRITE_ORDER]) if bulk_pg else nullcontext():
         for group in plan(world, spec):
             writer.group(group)
@@ -85,6 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--regenerate", action="store_true", help="empty the database first")
     parser.add_argument("--via-services", action="store_true", help="send every operation through the services")
+    parser.add_argument("--keep-indexes", action="store_true",
+                        help="load with every index and foreign key in place (the bulk path before 2026-12-07)")
     return parser.parse_args(argv)
 
 
@@ -93,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     database.bind(args.database_url, empty=args.regenerate)
     try:
-        season = generate(SeasonSpec(batches=args.batches, seed=args.seed), args.via_services)
+        season = generate(SeasonSpec(batches=args.batches, seed=args.seed), args.via_services,
+                          keep_indexes=args.keep_indexes)
     finally:
         db.close()
     rate = season["batches"] / season["seconds"]
