@@ -46,7 +46,7 @@ def run(base_url: str, paths: list[str], connections: int, seconds: float) -> di
     started = time.perf_counter()
     deadline = started + seconds
     threads = [threading.Thread(target=_worker, args=(parts.hostname, parts.port, paths,
-                                                      n * 397 % len(paths), deadline, out))
+                                                      n * len(paths) // connections, deadline, out))
                for n, out in enumerate(outs)]
     for thread in threads:
         thread.start()

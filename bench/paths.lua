@@ -1,5 +1,6 @@
--- wrk script of bench/scan_speed.py: cycles through the paths of a file (one per line), each thread from its
--- own offset, and prints the summary as one JSON line. Usage: wrk ... -s bench/paths.lua URL -- PATHS_FILE
+-- wrk script of bench/scan_speed.py: cycles through the paths of a file (one per line), the threads starting at
+-- evenly spread places (so a list of distinct pages is asked for once each until it wraps), and prints the
+-- summary as one JSON line. Usage: wrk -t THREADS ... -s bench/paths.lua URL -- PATHS_FILE THREADS
 local threads = 0
 
 function setup(thread)
@@ -12,7 +13,8 @@ function init(args)
   for line in io.lines(args[1]) do
     if line ~= "" then paths[#paths + 1] = line end
   end
-  index = ((id or 0) * 397) % #paths
+  local count = tonumber(args[2]) or 1
+  index = math.floor((id or 0) * #paths / count) % #paths
 end
 
 function request()

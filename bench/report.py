@@ -24,11 +24,36 @@ def trace_rows(traces: dict) -> list[str]:
 
 
 def write_rows(writes: dict) -> list[str]:
-    """Format the writes per second against the plain INSERT."""
-    lines = [f"{'writes (one transaction each)':32} {'per s':>8} {'vs INSERT':>10}"]
+    """Format the writes per second against both plain INSERTs, with their round trips."""
+    trips = writes.get("round_trips", {})
+    lines = [f"{'writes (one transaction each)':36} {'per s':>8} {'vs temp INSERT':>14} {'vs durable':>10} "
+             f"{'round trips':>11}"]
     for kind in WRITES:
-        lines.append(f"{kind:32} {writes[f'{kind}_per_s']:>8.1f} {writes[f'{kind}_vs_insert']:>10.3f}")
-    lines.append(f"{'plain INSERT of one row':32} {writes['baseline_insert_per_s']:>8.1f} {1:>10.3f}")
+        lines.append(f"{kind:36} {writes[f'{kind}_per_s']:>8.1f} {writes[f'{kind}_vs_insert']:>14.3f} "
+                     f"{writes.get(f'{kind}_vs_durable', float('nan')):>10.3f} {trips.get(kind, ''):>11}")
+    lines.append(f"{'INSERT of one row, temporary table':36} {writes['baseline_insert_per_s']:>8.1f} {1:>14.3f} "
+                 f"{'':>10} {trips.get('baseline_insert', ''):>11}")
+    if "durable_insert_per_s" in writes:
+        lines.append(f"{'INSERT of one row, real table':36} {writes['durable_insert_per_s']:>8.1f} "
+                     f"{writes['durable_insert_per_s'] / writes['baseline_insert_per_s']:>14.3f} {1:>10.3f} "
+                     f"{trips.get('durable_insert', ''):>11}")
+    return lines
+
+
+def write_markdown(writes: dict) -> list[str]:
+    """Return the Markdown table of the writes against both plain INSERTs, with their round trips."""
+    trips = writes.get("round_trips", {})
+    lines = ["| write (one transaction each) | per second | vs INSERT, temporary table | vs INSERT, real table | "
+             "round trips |", "|---|---:|---:|---:|---:|"]
+    for kind in WRITES:
+        lines.append(f"| {kind} | {writes[f'{kind}_per_s']:.1f} | {writes[f'{kind}_vs_insert']:.3f} | "
+                     f"{writes.get(f'{kind}_vs_durable', float('nan')):.3f} | {trips.get(kind, '')} |")
+    lines.append(f"| plain INSERT of one row, temporary table | {writes['baseline_insert_per_s']:.1f} | 1 | | "
+                 f"{trips.get('baseline_insert', '')} |")
+    if "durable_insert_per_s" in writes:
+        lines.append(f"| plain INSERT of one row, real table (durable) | {writes['durable_insert_per_s']:.1f} | "
+                     f"{writes['durable_insert_per_s'] / writes['baseline_insert_per_s']:.3f} | 1 | "
+                     f"{trips.get('durable_insert', '')} |")
     return lines
 
 
@@ -82,10 +107,7 @@ def markdown(result: dict) -> str:
         lines.append(f"| {name.replace('_', ' ')} | {row['nodes']} | {row['queries']} | {row['service_p50_ms']:.2f} / "
                      f"{row['service_p99_ms']:.2f} | {row['raw_p50_ms']:.2f} / {row['raw_p99_ms']:.2f} | "
                      f"{row['ratio_p50']:.1f}x / {row['ratio_p99']:.1f}x |")
-    lines += ["", "| write (one transaction each) | per second | vs plain INSERT |", "|---|---:|---:|"]
-    for kind in WRITES:
-        lines.append(f"| {kind} | {writes[f'{kind}_per_s']:.1f} | {writes[f'{kind}_vs_insert']:.3f} |")
-    lines.append(f"| plain INSERT of one row | {writes['baseline_insert_per_s']:.1f} | 1 |")
+    lines += ["", *write_markdown(writes)]
     lines += ["", import_line(result["import"]) + ".", "", *(f"{aim}." for aim in aims(result))]
     return "\n".join(lines)
 
