@@ -62,6 +62,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="distinct cold batches of the uniform and of the skewed timed load")
     parser.add_argument("--mixes", default="uniform,skewed,steady", help="which mixes to load, by name")
     parser.add_argument("--no-labels", action="store_true", help="leave out the label sheet")
+    parser.add_argument("--kept-facts", action="store_true",
+                        help="draw only lots whose public facts are kept (a deployment whose worker has filled them: "
+                             "flask --app wsgi public-facts)")
     parser.add_argument("--load-tool", choices=("auto", "wrk", "python"), default="auto")
     return parser.parse_args(argv)
 
@@ -126,8 +129,9 @@ def measure(args: argparse.Namespace, instance: Path) -> dict:
     backend = "PostgreSQL " + db.execute_sql("SHOW server_version").fetchone()[0].split()[0]
     warmup = max(1000, args.pool // 4)
     wanted_sample = scan_mix.sample_size(season["batches"], args.tokens, args.pool, warmup)
-    tokens = [token for (token,) in db.execute_sql("SELECT public_token FROM batch ORDER BY random() LIMIT %s",
-                                                   (wanted_sample,)).fetchall()]
+    drawn = ("SELECT b.public_token FROM batch b JOIN public_lot f ON f.batch_id = b.id ORDER BY random() LIMIT %s"
+             if args.kept_facts else "SELECT public_token FROM batch ORDER BY random() LIMIT %s")
+    tokens = [token for (token,) in db.execute_sql(drawn, (wanted_sample,)).fetchall()]
     names = args.mixes.split(",")
     mixes = [mix for mix in scan_mix.plan(tokens, season["batches"], args.tokens, args.pool, warmup)
              if mix.name in names]
