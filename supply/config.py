@@ -7,6 +7,10 @@ import os
 import secrets
 from pathlib import Path
 
+from supply.services.accounts.throttle import DELAY_AFTER
+from supply.services.accounts.throttle import LOCK_AFTER
+from supply.services.accounts.throttle import LOCK_MINUTES
+
 
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment or from a file generated once in instance/."""
@@ -58,6 +62,11 @@ def load_config(instance_path: str) -> dict:
         # Inspectors and admins must sign in with two factors (an authenticator app's code after the password).
         "REQUIRE_TWO_FACTOR": os.environ.get("SUPPLY_REQUIRE_TWO_FACTOR") == "1",
         "RATELIMIT_STORAGE_URI": os.environ.get("SUPPLY_RATELIMIT_STORAGE", "memory://"),
+        # Failed sign-ins per account and per address: a wait past the first number in a minute, a lock past the
+        # second in the last (supply/services/accounts/throttle.py).
+        "SIGNIN_DELAY_AFTER": _number("SUPPLY_SIGNIN_DELAY_AFTER", DELAY_AFTER),
+        "SIGNIN_LOCK_AFTER": _number("SUPPLY_SIGNIN_LOCK_AFTER", LOCK_AFTER),
+        "SIGNIN_LOCK_MINUTES": _number("SUPPLY_SIGNIN_LOCK_MINUTES", LOCK_MINUTES),
         # E-mail (password-reset links): SMTP when a host is set, else files in the instance's mail folder.
         "MAIL_SERVER": os.environ.get("SUPPLY_SMTP_HOST", ""),
         "MAIL_PORT": _number("SUPPLY_SMTP_PORT", 25),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from supply.config import load_config
 from supply.models import AuditEntry
 from supply.services.accounts import users
 from tests.builders.factories import PASSWORD
@@ -96,3 +97,19 @@ def test_a_successful_sign_in_clears_the_accounts_failures(client):
     for n in range(4):
         assert api_sign_in(client, user.email, "wrong password", f"10.0.9.{n}").status_code == 401
     assert api_sign_in(client, user.email, PASSWORD, "10.0.10.1").status_code == 201
+
+
+def test_the_limits_are_settings_read_from_the_environment(app, client, monkeypatch, tmp_path):
+    assert (app.config["SIGNIN_DELAY_AFTER"], app.config["SIGNIN_LOCK_AFTER"],
+            app.config["SIGNIN_LOCK_MINUTES"]) == (5, 10, 15)
+    monkeypatch.setenv("SUPPLY_SIGNIN_DELAY_AFTER", "2")
+    monkeypatch.setenv("SUPPLY_SIGNIN_LOCK_AFTER", "3")
+    monkeypatch.setenv("SUPPLY_SIGNIN_LOCK_MINUTES", "1")
+    config = load_config(str(tmp_path))
+    limits = {key: config[key] for key in ("SIGNIN_DELAY_AFTER", "SIGNIN_LOCK_AFTER", "SIGNIN_LOCK_MINUTES")}
+    assert limits == {"SIGNIN_DELAY_AFTER": 2, "SIGNIN_LOCK_AFTER": 3, "SIGNIN_LOCK_MINUTES": 1}
+    app.config.update(limits)
+    user = make_user()
+    for n in range(2):
+        assert api_sign_in(client, user.email, "wrong password", f"10.0.11.{n}").status_code == 401
+    assert api_sign_in(client, user.email, PASSWORD, "10.0.12.1").status_code == 429
