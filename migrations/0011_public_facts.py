@@ -3,8 +3,8 @@
 Every trigger runs in the transaction of the write that fires it, so a lot's kept facts are gone the moment a
 write that changes them commits, whichever host or program wrote it:
 
-- a lot's row changed (every event of a lot moves its chain head; holds, recalls and splits change its status or
-  quantities): the facts of every lot read from it (itself, the lots made from it);
+- a shown column of a lot's row changed (every event of a lot moves its chain head; holds and recalls change its
+  status): the facts of every lot read from it (itself, the lots made from it);
 - a test result of a lot recorded or corrected: likewise;
 - a certificate written or decided (inserted, changed, a transition recorded): the facts of every lot read from a
   lot of the certificate's party or site (a certificate only ever covers lots of its own party) or from its lot;
@@ -25,6 +25,10 @@ FORGET_LOTS_OF = ("DELETE FROM public_lot WHERE batch_id IN "
 OF_BATCH = "{new}.batch_id"
 OF_CERTIFICATE = ("SELECT id FROM batch WHERE origin_party_id = {party} UNION ALL "
                   "SELECT id FROM batch WHERE origin_site_id = {site} UNION ALL SELECT {batch}")
+# The columns of a lot the public page shows (its stock, holder and notes are not): only a change of one of them
+# forgets facts, so a write that moves stock alone costs no trigger work.
+BATCH_SHOWN = ("lot_code", "public_token", "product_id", "origin_party_id", "origin_site_id", "quantity", "unit",
+               "produced_on", "ear_tag", "status", "chain_head")
 SHOWN = {
     "product": ("name", "name_en", "name_zh_hant", "variety", "variety_en", "variety_zh_hant", "category", "unit",
                 "gtin"),
@@ -81,16 +85,21 @@ ROW_TRIGGERS = (
 )
 
 
+def _changed(columns, differ: str) -> str:
+    """The condition that one of the columns changed (`differ`: SQLite's IS NOT, PostgreSQL's IS DISTINCT FROM)."""
+    return " OR ".join(f"OLD.{column} {differ} NEW.{column}" for column in columns)
+
+
 def _sqlite_up(db):
     statements = _statements("NEW")
     for name, table, events in ROW_TRIGGERS:
         for event in events:
-            db.execute_sql(f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
+            when = f"WHEN {_changed(BATCH_SHOWN, 'IS NOT')} " if table == "batch" else ""
+            db.execute_sql(f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} {when}"
                            f"BEGIN {statements[name]}; END")
     for table, columns in SHOWN.items():
-        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
-        db.execute_sql(f"CREATE TRIGGER public_lot_{table}_names AFTER UPDATE ON {table} WHEN {changed} "
-                       f"BEGIN {statements['public_lot_names']}; END")
+        db.execute_sql(f"CREATE TRIGGER public_lot_{table}_names AFTER UPDATE ON {table} "
+                       f"WHEN {_changed(columns, 'IS NOT')} BEGIN {statements['public_lot_names']}; END")
 
 
 def _postgres_up(db):
@@ -98,14 +107,14 @@ def _postgres_up(db):
     for name, table, events in ROW_TRIGGERS:
         db.execute_sql(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
                        f"$$ BEGIN {statements[name]}; RETURN NULL; END $$")
+        when = f"WHEN ({_changed(BATCH_SHOWN, 'IS DISTINCT FROM')}) " if table == "batch" else ""
         db.execute_sql(f"CREATE TRIGGER {name} AFTER {' OR '.join(events)} ON {table} "
-                       f"FOR EACH ROW EXECUTE FUNCTION {name}()")
+                       f"FOR EACH ROW {when}EXECUTE FUNCTION {name}()")
     db.execute_sql("CREATE FUNCTION public_lot_names() RETURNS trigger LANGUAGE plpgsql AS "
                    f"$$ BEGIN {statements['public_lot_names']}; RETURN NULL; END $$")
     for table, columns in SHOWN.items():
-        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns)
         db.execute_sql(f"CREATE TRIGGER public_lot_{table}_names AFTER UPDATE ON {table} FOR EACH ROW "
-                       f"WHEN ({changed}) EXECUTE FUNCTION public_lot_names()")
+                       f"WHEN ({_changed(columns, 'IS DISTINCT FROM')}) EXECUTE FUNCTION public_lot_names()")
 
 
 def up(migrator, db):
