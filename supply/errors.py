@@ -100,8 +100,8 @@ def register_error_handlers(app: Flask) -> None:
         if not database_unreachable(exc):
             return _unexpected(exc)
         app.logger.warning("Database unreachable: %s", exc)
-        kept = app.extensions["outage_answer"](request.environ) if "outage_answer" in app.extensions else None
-        if kept is not None:  # a scan page kept before the outage (supply.public_fastpath)
+        kept = app.extensions["outage_answer"]() if "outage_answer" in app.extensions else None
+        if kept is not None:  # a scan page kept before the outage (supply.views.public.outage_answer)
             return kept
         message = gettext("The service is briefly unavailable. Try again in a few seconds.")
         if wants_json():

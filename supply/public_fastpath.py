@@ -107,17 +107,8 @@ class PublicFastPath:
             log.warning("database unreachable: %s served from its kept page", request.path)
         return kept_response(cache, page, language, request.method, request.if_none_match)
 
-    def during_outage(self, environ):
-        """Answer a scan page from its kept copy while the database is unreachable (Flask's outage handler asks)."""
-        path = environ.get("PATH_INFO", "")
-        if (path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-                and is_public_token(path[len(PREFIX):])):
-            return self.answer(environ, path[len(PREFIX):], outage=True)
-        return None
-
 
 def install(app: Flask) -> None:
     """Put the fast path in front of the app's WSGI callable and keep the public data version's reader on the app."""
     app.extensions["public_version"] = public_version.DataVersion()
-    app.wsgi_app = fast_path = PublicFastPath(app, app.wsgi_app)
-    app.extensions["outage_answer"] = fast_path.during_outage
+    app.wsgi_app = PublicFastPath(app, app.wsgi_app)

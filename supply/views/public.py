@@ -42,8 +42,10 @@ bp = reads_replica(Blueprint("public", __name__))
 
 @bp.record_once
 def keep_qr_codes(state) -> None:
-    """Give the app its QR codes, kept on disk in the instance folder for every worker and restart."""
+    """Give the app its QR codes, kept on disk in the instance folder for every worker and restart, and the answer
+    its outage handler gives a scan page (supply.errors)."""
     state.app.extensions.setdefault("qr_codes", qr.QrCodes(Path(state.app.instance_path) / "qr-cache"))
+    state.app.extensions["outage_answer"] = outage_answer
 
 
 # Upstream steps shown in the journey itself; past this many they fold, one group per lot.
@@ -142,6 +144,23 @@ def kept_response(cache: public_cache.PageCache, page: public_cache.Page, langua
     if at is not None:
         buffer.add(batch_id, at)
     return page_response(body, page.etag, if_none_match)
+
+
+def outage_answer() -> Response | None:
+    """While the database cannot be reached: answer a scan page (GET or HEAD) from its kept copy, whatever its
+    version and age, with the scans block drawn from the worker's tally; None when nothing is kept."""
+    token = (request.view_args or {}).get("token")
+    if request.endpoint != "public.batch_page" or request.method not in ("GET", "HEAD") or not token:
+        return None
+    cache = page_cache()
+    cache.scan_buffer = held_scans()
+    section = cache.section
+    language = str(get_locale())
+    kept = cache.get((token, request.path, language)) if section is not None else None
+    if kept is None:
+        return None
+    return kept_response(cache, kept, language, request.method, request.if_none_match,
+                         lambda summary: draw_scans(cache, section, summary, language))
 
 
 def render_batch_page(batch: Batch) -> Response:
