@@ -35,13 +35,13 @@ from bench import database
 from bench import report
 from bench.flood import Flood
 from bench.run import backend
-from bench.scan_speed import Gunicorn
-from bench.scan_speed import first_visits
-from bench.scan_speed import get
-from bench.scan_speed import load_figures
-from bench.scan_speed import pool_url
 from bench.schedule import SeasonSpec
 from bench.season import generate
+from bench.serve import Gunicorn
+from bench.serve import first_visits
+from bench.serve import get
+from bench.serve import load_figures
+from bench.serve import pool_url
 from supply.db import db
 from supply.models import Batch
 from supply.models import Scan
@@ -107,13 +107,14 @@ def measure_case(args: argparse.Namespace, tool: str, env: dict, paths: list[str
             raise RuntimeError(f"the scan page answered {status}")
         first_visits(server.base_url, paths, args.connections)
         print("  the scan page alone ...", flush=True)
-        alone = load_figures(tool, server.base_url, paths, paths_file, args.connections, args.seconds)
+        alone = load_figures(tool, server.base_url, paths, paths, args.connections, args.seconds, paths_file.parent)
         print(f"  the scan page while {args.clients} clients post wrong sign-ins ...", flush=True)
         with Flood(server.base_url, emails, args.clients) as flood:
             time.sleep(1)
-            flooded = load_figures(tool, server.base_url, paths, paths_file, args.connections, args.seconds)
+            flooded = load_figures(tool, server.base_url, paths, paths, args.connections, args.seconds,
+                                   paths_file.parent)
     for figures in (alone, flooded):
-        figures.pop("raw")
+        figures.pop("raw", None)
     statuses = flood.figures["statuses"]
     return {
         "alone": alone, "flooded": flooded, "flood": flood.figures,
