@@ -26,8 +26,7 @@ from supply.services.accounts.signin import BadCredentials
 from supply.services.accounts.signin import second_factor
 from supply.services.accounts.throttle import TooManyAttempts
 from supply.services.errors import ServiceError
-from supply.services.public.qr import _make_matrix
-from supply.services.public.qr import svg_of
+from supply.services.public.qr import svg_unkept
 
 bp = Blueprint("two_factor", __name__)
 PENDING_SECONDS = 300  # the password step holds for five minutes
@@ -88,7 +87,7 @@ def setup():
     if not user.totp_secret:
         secret = session.get(SETUP) or session.setdefault(SETUP, two_factor.new_secret())
         uri = two_factor.setup_uri(user, secret)
-        picture = svg_of(_make_matrix(uri)).decode()
+        picture = svg_unkept(uri).decode()
         session[SETUP] = secret
     else:
         secret = uri = None

@@ -110,6 +110,11 @@ def svg_of(modules: tuple[tuple[bool, ...], ...]) -> bytes:
     ).encode()
 
 
+def svg_unkept(text: str) -> bytes:
+    """Draw the QR code of a text that must not be kept on disk (an authenticator's secret key)."""
+    return svg_of(_make_matrix(text))
+
+
 def png_of(modules: tuple[tuple[bool, ...], ...], size: int = DEFAULT_SIZE) -> bytes:
     """Draw a QR code's modules as a PNG with `size` pixels per module."""
     if not MIN_SIZE <= size <= MAX_SIZE:
