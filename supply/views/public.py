@@ -176,13 +176,13 @@ def serve_page(token: str) -> Response:
     section = cache.section
     language = str(get_locale())
     key = (token, request.path, language)
-    data_version = cache.version.read()
     kept = cache.get(key) if section is not None else None
 
     def draw(summary: scans.ScanSummary) -> str:
         return draw_scans(cache, section, summary, language)
 
-    if kept is not None and kept.current(data_version, public_cache.now()):
+    # A kept page is checked against the data version; a page never kept skips that read (`facts.read` has it).
+    if kept is not None and kept.current(cache.version.read(), public_cache.now()):
         return kept_response(cache, kept, language, request.method, request.if_none_match, draw)
     found = facts.read(token)  # the lot, its scans, its kept facts and the data version, read together
     if found is None:
