@@ -76,35 +76,31 @@ class PublicFastPath:
                 return harden(response, self.app.config.get("HTTPS", False))(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
-    def answer(self, environ, token: str, outage: bool = False):
-        """Return the response for a kept, current page, or None to let Flask answer.
-
-        With `outage` (the database is known to be unreachable) the kept page is served whatever its version.
-        """
+    def answer(self, environ, token: str):
+        """Return the response for a kept, current page, or None to let Flask answer; while the database cannot be
+        reached, the kept page whatever its version and age."""
         app = self.app
         cache = app.extensions.get("public_page_cache")
         if not app.config.get("PUBLIC_FAST_PATH", True) or cache is None or cache.scan_buffer is None:
             return None
         request = Request(environ)
         session_cookie = app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
-        if (session_cookie and not outage) or cache.version is None or cache.section is None:
+        if session_cookie or cache.version is None or cache.section is None:
             return None
         language = public_language(request, app.config)
         page = cache.get((token, request.path, language))
         if page is None:
             return None
-        if not outage:
-            try:
-                version = cache.version.read()
-            except PeeweeException as exc:
-                if not database_unreachable(exc):
-                    raise
-                outage = True
-            else:
-                if not page.current(version, public_cache.now()):
-                    return None
-        if outage:  # the kept page is the last truth known: better than no page; its scan waits in the buffer
+        try:
+            version = cache.version.read()
+        except PeeweeException as exc:
+            if not database_unreachable(exc):
+                raise
+            # The kept page is the last truth known: better than no page; its scan waits in the buffer.
             log.warning("database unreachable: %s served from its kept page", request.path)
+        else:
+            if not page.current(version, public_cache.now()):
+                return None
         return kept_response(cache, page, language, request.method, request.if_none_match)
 
 

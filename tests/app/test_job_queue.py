@@ -8,21 +8,21 @@ import threading
 import pytest
 
 from supply.db import db
-from supply.db import is_sqlite
 from supply.services.interchange.imports import jobs as import_jobs
 from supply.services.interchange.imports.files import CsvRow
 from supply.services.jobs import queue as job_queue
 from supply.services.jobs.stalled import CHECK_CRON
 from tests.builders.factories import make_user
+from tests.builders.live import TEST_DATABASE_URL
 
 
 def _queued_imports() -> int:
     return db.execute_sql("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'imports.run'").fetchone()[0]
 
 
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="the job queue lives in PostgreSQL; on SQLite imports run in the "
+                                                  "web process (tests/interchange/test_import_jobs.py)")
 def test_an_import_is_queued_with_its_job_and_not_at_all_when_the_transaction_rolls_back(app):
-    if is_sqlite():
-        pytest.skip("the job queue lives in PostgreSQL; on SQLite imports run in the web process")
     producer = make_user(role="producer")
     rows = [CsvRow(line=2, values={"product": "BROCCOLI"})]
     before = _queued_imports()
