@@ -16,7 +16,7 @@ from flask import make_response
 from flask import request
 from marshmallow import Schema
 
-from supply.api import idempotency
+from supply import idempotency
 from supply.i18n import N_
 from supply.services.accounts.tokens import token_for
 from supply.services.errors import ServiceError

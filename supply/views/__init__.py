@@ -25,6 +25,7 @@ from supply.views import two_factor
 from supply.views.filters import register_filters
 from supply.views.labels import register_labels
 from supply.views.odd_input import refuse_odd_urls
+from supply.views.once import install as guard_forms
 
 
 def register_views(app: Flask) -> None:
@@ -50,3 +51,4 @@ def register_views(app: Flask) -> None:
     refuse_odd_urls(app)
     register_filters(app)
     register_labels(app)
+    guard_forms(app)

@@ -30,10 +30,10 @@ class FormResult:
 
 
 def form_payload(form: MultiDict, fields: tuple[str, ...] | None = None) -> dict:
-    """Keep the filled-in fields of a form (an empty input means 'not given'), without the CSRF token."""
+    """Keep the filled-in fields of a form (an empty input means 'not given'), without its CSRF token and key."""
     payload = {}
     for key, value in form.items():
-        if key == "csrf_token" or (fields is not None and key not in fields):
+        if key in ("csrf_token", "form_key") or (fields is not None and key not in fields):
             continue
         if isinstance(value, str) and value.strip() == "":
             continue

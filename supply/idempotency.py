@@ -1,4 +1,9 @@
-"""Idempotency-Key: a retried POST with the same key gets the first response and writes nothing again."""
+"""One write per key: a retried POST with the same key gets the first response and writes nothing again.
+
+The JSON API takes the key from the `Idempotency-Key` header; every page form carries one in a hidden field
+(supply.views.once). A successful answer is kept in the same transaction as the writes; a redirect is kept as its
+target (its body is the `Location`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from flask import Response
+from flask import redirect
 from flask import request
 from peewee import IntegrityError
 
@@ -34,34 +40,46 @@ def _request_hash() -> str:
     return digest.hexdigest()
 
 
-def _replay(stored: IdempotencyKey, request_hash: str) -> Response:
+def _replay(stored: IdempotencyKey, request_hash: str, mimetype: str) -> Response:
     if stored.request_hash != request_hash:
         raise Conflict(N_("This Idempotency-Key was used for a different request."))
-    response = Response(stored.body, status=stored.status, mimetype="application/json")
+    if 300 <= stored.status < 400:
+        response = redirect(stored.body, code=stored.status)
+    else:
+        response = Response(stored.body, status=stored.status, mimetype=mimetype)
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
-def run_once(actor: User, run: Callable[[], Response]) -> Response:
-    """Run a POST once per key and user: store its successful response with its writes, replay it afterwards."""
-    key = request.headers[HEADER]
-    if not KEY_RE.match(key):
-        raise BadKey(N_("An Idempotency-Key is 1 to 100 visible ASCII characters."))
-    request_hash = _request_hash()
+def _kept_body(response: Response) -> str:
+    return response.headers["Location"] if 300 <= response.status_code < 400 else response.get_data(as_text=True)
+
+
+def run_once(actor: User, run: Callable[[], Response], key: str | None = None, request_hash: str | None = None,
+             mimetype: str = "application/json") -> Response:
+    """Run a POST once per key and user: store its successful response with its writes, replay it afterwards.
+
+    The key is the request's Idempotency-Key header unless given; so is the hash of what was sent.
+    """
+    if key is None:
+        key = request.headers[HEADER]
+        if not KEY_RE.match(key):
+            raise BadKey(N_("An Idempotency-Key is 1 to 100 visible ASCII characters."))
+    request_hash = request_hash or _request_hash()
     stored = IdempotencyKey.get_or_none(IdempotencyKey.user == actor.id, IdempotencyKey.key == key)
     if stored is not None:
-        return _replay(stored, request_hash)
+        return _replay(stored, request_hash, mimetype)
     try:
         with db.atomic():
             response = run()
-            if response.status_code < 300:
+            if response.status_code < 400:
                 IdempotencyKey.create(user=actor.id, key=key, method=request.method, path=request.path[:300],
                                       request_hash=request_hash, status=response.status_code,
-                                      body=response.get_data(as_text=True))
+                                      body=_kept_body(response))
             return response
     except IntegrityError:
         # The same key raced in from a parallel retry that committed first: its writes stand, ours rolled back.
         stored = IdempotencyKey.get_or_none(IdempotencyKey.user == actor.id, IdempotencyKey.key == key)
         if stored is None:
             raise
-        return _replay(stored, request_hash)
+        return _replay(stored, request_hash, mimetype)
