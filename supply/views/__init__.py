@@ -16,6 +16,7 @@ from supply.views import exports
 from supply.views import imports
 from supply.views import inspections
 from supply.views import label_sheets
+from supply.views import offline
 from supply.views import public
 from supply.views import recalls
 from supply.views import records
@@ -48,6 +49,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(offline.bp)
     refuse_odd_urls(app)
     register_filters(app)
     register_labels(app)
