@@ -1,15 +1,13 @@
 """Languages and messages, without Flask: the message marker `N_`, the catalogue of messages no call site names,
 and the one rule that picks a page's language (used by Flask's locale selector and by the WSGI fast path alike).
 
-Simplified Chinese by default; English or, on public pages, Traditional Chinese by choice (a cookie) or by the
-browser's Accept-Language. Translating happens where a message is shown (`supply.locales`).
+Simplified Chinese by default; Traditional Chinese or English by choice (a cookie) or by the browser's
+Accept-Language. Translating happens where a message is shown (`supply.locales`).
 """
 
 from __future__ import annotations
 
 LANG_COOKIE = "lang"
-# The blueprints whose every string has a Traditional Chinese translation; elsewhere zh_Hant reads Simplified.
-TRADITIONAL_AREAS = frozenset({"public", "digital_link"})
 TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")
 # The browser languages we answer to, best first when the browser likes several equally.
 ACCEPTED_TAGS = ("zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en")

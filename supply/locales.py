@@ -15,7 +15,6 @@ from flask_babel import get_locale
 from flask_babel import gettext
 
 from supply.i18n import LANG_COOKIE
-from supply.i18n import TRADITIONAL_AREAS
 from supply.i18n import choose_language
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -27,15 +26,7 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen not in config["LANGUAGES"] and request.path.startswith("/api/"):
         return "en"
-    return _readable(choose_language(chosen, request.accept_languages, config["LANGUAGES"],
-                                     config["BABEL_DEFAULT_LOCALE"]))
-
-
-def _readable(locale: str) -> str:
-    """Read Traditional Chinese as Simplified on pages not yet translated into it (rather than as English)."""
-    if locale == "zh_Hant" and request.blueprint not in TRADITIONAL_AREAS:
-        return "zh_Hans"
-    return locale
+    return choose_language(chosen, request.accept_languages, config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"])
 
 
 def translate_message(message: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -23,8 +24,8 @@ def _extracted() -> set[str]:
     return found
 
 
-def _catalogue():
-    with open(ROOT / "supply/translations/zh_Hans/LC_MESSAGES/messages.po", "rb") as fh:
+def _catalogue(lang: str = "zh_Hans"):
+    with open(ROOT / f"supply/translations/{lang}/LC_MESSAGES/messages.po", "rb") as fh:
         return read_po(fh)
 
 
@@ -36,8 +37,10 @@ def _translated(message) -> bool:
     return all(forms)
 
 
-def test_every_message_has_a_chinese_translation():
-    catalogue = _catalogue()
+@pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant"])
+def test_every_message_has_a_chinese_translation(lang):
+    """Both scripts, on every page (scripts/fill_traditional.py fills Traditional where no one translated by hand)."""
+    catalogue = _catalogue(lang)
     missing = sorted(m for m in _extracted() if not _translated(catalogue.get(m)))
     assert missing == []
 
@@ -45,6 +48,17 @@ def test_every_message_has_a_chinese_translation():
 def test_no_fuzzy_translations():
     fuzzy = [m.id for m in _catalogue() if m.id and m.fuzzy]
     assert fuzzy == []
+
+
+def test_staff_pages_speak_traditional_chinese_when_chosen(client):
+    from tests.builders.custody import producer_at_a_site
+
+    producer_at_a_site(client)
+    client.get("/lang/zh_Hant?next=/batches/new")
+    page = client.get("/batches/new").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in page
+    assert "<h1>登記批次</h1>" in page and "登记批次" not in page
+    assert 'lang="zh-Hans">简体</a>' in page and 'lang="en">English</a>' in page
 
 
 def test_login_page_is_chinese_by_default_and_english_when_chosen(client):
