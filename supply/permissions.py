@@ -15,6 +15,7 @@ ROLE_PARTY_KINDS = {
     "producer": ("farm", "cooperative"),
     "operator": ("cooperative", "operator", "retailer"),
     "inspector": ("inspector", "certifier"),
+    "observer": None,  # the city's bureau: reads the city's dashboard, writes nothing
 }
 # Roles that may register batches (at their own party's sites; admins anywhere).
 REGISTERING_ROLES = ("admin", "producer", "operator")

@@ -26,6 +26,8 @@ from supply.models import Party
 from supply.models import Product
 from supply.models import Shipment
 from supply.models import User
+from supply.regions import PROVINCES
+from supply.regions import QINGHAI
 from supply.schemas.batch import BatchCreateSchema
 from supply.schemas.party import PartyCreateSchema
 from supply.schemas.party import SiteCreateSchema
@@ -128,13 +130,23 @@ def seed_demo(passwords: Mapping[str, str]) -> dict[str, int]:
     }
 
 
+def where(address: str) -> tuple[str, str]:
+    """Read the province and city a demo address starts with (Xining's addresses leave out 青海省)."""
+    if address.startswith("西宁市"):
+        return QINGHAI, "西宁市"
+    province = next(name for name in PROVINCES if address.startswith(name))
+    rest = address[len(province):]
+    return province, rest[: rest.index("市") + 1] if "市" in rest else ""
+
+
 def _create_parties_and_sites(admin: User) -> None:
     places = {}
     for serial, (code, kind, name, name_en, county, address, phone, registration) in enumerate(PARTIES, 1):
         places[code] = (county, address)
+        province, city = where(address)
         parties.create_party(admin, PartyCreateSchema().load(dict(
             code=code, kind=kind, name=name, name_en=name_en, county=county, address=address, phone=phone,
-            credit_code=credit_code(registration, county, serial),
+            credit_code=credit_code(registration, county, serial), province=province, city=city,
         )))
     for code, party, kind, name, name_en, latitude, longitude, area_mu in SITES:
         county, address = places[party]

@@ -35,6 +35,8 @@ class Party(BaseModel):
     kind = CharField(max_length=20, index=True)
     credit_code = CharField(max_length=18, null=True, unique=True)
     county = CharField(max_length=40, default="")
+    province = CharField(max_length=20, default="")  # a provincial-level division as written in supply/places.py
+    city = CharField(max_length=40, default="")
     address = CharField(max_length=200, default="")
     phone = CharField(max_length=30, default="")
     created_at = DateTimeField(default=utcnow)

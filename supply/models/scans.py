@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import BigIntegerField
+from peewee import CharField
 from peewee import DateTimeField
 from peewee import IntegerField
 
@@ -21,6 +22,7 @@ class Scan(BaseModel):
 
     batch_id = IntegerField()
     scanned_at = DateTimeField(default=utcnow)
+    language = CharField(max_length=8, default="")  # the page's language: zh_Hans, zh_Hant or en
 
     class Meta:
         indexes = ((("batch_id", "scanned_at"), False),)

@@ -11,7 +11,7 @@ from supply.clock import utcnow
 from supply.db import BaseModel
 from supply.models.party import Party
 
-ROLES = ("admin", "producer", "operator", "inspector")
+ROLES = ("admin", "producer", "operator", "inspector", "observer")
 
 
 class User(BaseModel):

@@ -11,6 +11,7 @@ from supply.i18n import N_
 from supply.identifiers import is_valid_uscc
 from supply.models.party import PARTY_KINDS
 from supply.models.party import SITE_KINDS
+from supply.regions import PROVINCES
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import LocalDateTime
 from supply.schemas.common import PageQuerySchema
@@ -33,6 +34,10 @@ class PartyUpdateSchema(BaseSchema):
     kind = choice(PARTY_KINDS, required=True)
     credit_code = Trimmed(load_default=None, allow_none=True)
     county = text(40)
+    province = choice((*PROVINCES, ""), load_default="",
+                      metadata={"description": "The provincial-level division, as written in Chinese: 青海省, 广东省, "
+                                               "香港特别行政区.", "example": "广东省"})
+    city = text(40, metadata={"description": "The city, as written in Chinese.", "example": "深圳市"})
     address = text(200)
     phone = Trimmed(
         load_default="",
@@ -70,6 +75,8 @@ class PartySchema(BaseSchema):
     kind = fields.String()
     credit_code = fields.String(allow_none=True)
     county = fields.String()
+    province = fields.String()
+    city = fields.String()
     address = fields.String()
     created_at = LocalDateTime()
 

@@ -11,6 +11,7 @@ from supply.views import audit
 from supply.views import batches
 from supply.views import certificates
 from supply.views import credentials
+from supply.views import dashboards
 from supply.views import digital_link
 from supply.views import exports
 from supply.views import imports
@@ -50,6 +51,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(records.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(offline.bp)
+    app.register_blueprint(dashboards.bp)
     refuse_odd_urls(app)
     register_filters(app)
     register_labels(app)

@@ -32,10 +32,8 @@ def home():
     """Send signed-in users to their work, others to the login page."""
     if g.user is None:
         return redirect(url_for("auth.login"))
-    if g.user.role == "admin":
-        return redirect(url_for("admin.parties"))
-    if g.user.role == "inspector":
-        return redirect(url_for("certificates.queue"))
+    if g.user.role in ("admin", "observer", "inspector") or g.user.party_id is not None:
+        return redirect(url_for("dashboards.index"))
     return redirect(url_for("batches.index"))
 
 

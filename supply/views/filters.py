@@ -11,6 +11,8 @@ from supply.analytes import analyte_name
 from supply.clock import to_local
 from supply.names import record_name
 from supply.places import county_name
+from supply.regions import PROVINCES
+from supply.regions import province_name
 from supply.units import registration_event
 
 
@@ -38,6 +40,16 @@ def local_county(county: str | None) -> str:
     return county_name(county, str(get_locale()))
 
 
+def local_province(province: str | None) -> str:
+    """Show a provincial-level division in the visitor's language."""
+    return province_name(province or "", str(get_locale()))
+
+
+def province_options() -> list[tuple[str, str]]:
+    """The provinces for a select box, in the visitor's language."""
+    return [(name, local_province(name)) for name in PROVINCES]
+
+
 def local_analyte(analyte: str | None) -> str:
     """Show an analyte as typed by the tester in the visitor's language (English names from supply.analytes)."""
     return analyte_name(analyte, str(get_locale()))
@@ -50,5 +62,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["local_name"] = local_name
     app.jinja_env.filters["local_county"] = local_county
     app.jinja_env.filters["local_analyte"] = local_analyte
+    app.jinja_env.filters["local_province"] = local_province
+    app.jinja_env.globals["province_options"] = province_options
     # The words of a registration follow what its date records (supply.units): harvested, propagated, born.
     app.jinja_env.globals["registration_event"] = registration_event

@@ -14,6 +14,7 @@ ROLE_LABELS = {
     "producer": _l("Producer"),
     "operator": _l("Operator"),
     "inspector": _l("Inspector"),
+    "observer": _l("Observer"),
 }
 PARTY_KIND_LABELS = {
     "farm": _l("Farm"),

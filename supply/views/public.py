@@ -142,7 +142,7 @@ def kept_response(cache: public_cache.PageCache, page: public_cache.Page, langua
             body = draw(summary)
         body = page.head + body + page.tail
     if at is not None:
-        buffer.add(batch_id, at)
+        buffer.add(batch_id, at, language)
     return page_response(body, page.etag, if_none_match)
 
 
@@ -212,7 +212,7 @@ def serve_page(token: str) -> Response:
         origins_shown=ORIGINS_SHOWN, collapse_after=STEPS_BEFORE_COLLAPSE,
     )
     if at is not None:  # recorded once the page is drawn: a failure before answers another way, and records there
-        buffer.add(found.batch_id, at)
+        buffer.add(found.batch_id, at, language)
     parts = public_cache.split(html, draw(summary)) if section is not None else None
     if parts is None:
         return page_response(html, None)

@@ -45,7 +45,7 @@ def _log_in(page, email: str, password: str = PASSWORD) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click(SUBMIT)
-    expect(page).to_have_url(re.compile(r"/batches/$"))
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
 def _fill_batch(page, lot_code: str, quantity: str) -> None:
@@ -79,6 +79,7 @@ def test_log_in_and_see_the_batch_list(page, live_server):
             .first()
         )
     _log_in(page, user.email)
+    page.click("header nav a[href='/batches/']")
     expect(page.locator("h1")).to_have_text(_zh(live_server, "Batches"))
     expect(page.locator("main table")).to_contain_text(newest.lot_code)
 

@@ -32,7 +32,7 @@ def _log_in(page, email: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/batches/$"))
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
 def _fits_phone(page) -> None:

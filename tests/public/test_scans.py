@@ -65,7 +65,7 @@ def test_a_full_buffer_is_written_at_once_off_the_requests_thread(monkeypatch):
     assert not done.wait(0.2) and buffer.held(1) == (1, AT)
     buffer.add(3, AT)
     assert done.wait(5)
-    assert written == [(1, AT), (2, AT), (3, AT)] and threads != [threading.current_thread()]
+    assert written == [(1, AT, ""), (2, AT, ""), (3, AT, "")] and threads != [threading.current_thread()]
     assert buffer.held(1) == (0, None)
 
 
@@ -92,7 +92,7 @@ def test_held_scans_are_written_by_the_timer(monkeypatch):
     buffer.add(8, AT)
     assert buffer.held(7) == (1, AT)
     assert done.wait(5)
-    assert written == [(7, AT), (8, AT)] and buffer.held(7) == (0, None)
+    assert written == [(7, AT, ""), (8, AT, "")] and buffer.held(7) == (0, None)
 
 
 def test_a_failed_write_is_logged_not_raised(monkeypatch, caplog):
@@ -100,7 +100,7 @@ def test_a_failed_write_is_logged_not_raised(monkeypatch, caplog):
         raise scan_buffer.PeeweeException("server gone")
 
     monkeypatch.setattr(scan_buffer, "db", SimpleNamespace(param="?", execute_sql=broken))
-    assert scan_buffer.write_scans([(1, AT)]) is False
+    assert scan_buffer.write_scans([(1, AT, "")]) is False
     assert "1 scans not recorded" in caplog.text
 
 
@@ -115,11 +115,11 @@ def test_counts_need_no_query_until_the_refresh_and_never_count_a_scan_twice(app
     buffer = ScanBuffer(delay=60, refresh=5)
     assert buffer.count(batch.id) == (0, None)
     buffer.add(batch.id, AT)  # held by this worker: counts at once
-    assert buffer.count(batch.id) == (1, AT)
+    assert buffer.count(batch.id) == (1, AT, "")
     Scan.insert(batch_id=batch.id, scanned_at=earlier).execute()  # another worker's scan
     assert buffer.flush()
     clock[0] += 9
-    assert buffer.count(batch.id) == (1, AT) and len(reads) == 1  # no query within twice the refresh
+    assert buffer.count(batch.id) == (1, AT, "") and len(reads) == 1  # no query within twice the refresh
     buffer.read_stale()  # the writer thread's read after a write: the tallies older than the refresh
     assert buffer.count(batch.id) == (2, earlier)  # the other worker's scan, ours once
     assert reads == [[batch.id], [batch.id]]
@@ -129,11 +129,11 @@ def test_counts_need_no_query_until_the_refresh_and_never_count_a_scan_twice(app
     buffer.add(batch.id, AT)
     buffer.add(other.id, AT)
     clock[0] += 9
-    assert buffer.count(batch.id) == (3, earlier) and buffer.count(other.id) == (1, AT)
+    assert buffer.count(batch.id) == (3, earlier) and buffer.count(other.id) == (1, AT, "")
     assert len(reads) == 3
     buffer.flush()
     clock[0] += 1
-    assert buffer.count(batch.id) == (3, earlier) and buffer.count(other.id) == (1, AT)
+    assert buffer.count(batch.id) == (3, earlier) and buffer.count(other.id) == (1, AT, "")
     assert len(reads) == 4  # twice the refresh: the request read them itself
 
 
@@ -143,11 +143,11 @@ def test_without_delay_a_request_reads_its_tally_after_the_refresh(app, monkeypa
     monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
     buffer = ScanBuffer(delay=0, refresh=5)
     buffer.add(batch.id, AT)
-    assert buffer.count(batch.id) == (1, AT)
+    assert buffer.count(batch.id) == (1, AT, "")
     Scan.insert(batch_id=batch.id, scanned_at=AT).execute()
-    assert buffer.count(batch.id) == (1, AT)
+    assert buffer.count(batch.id) == (1, AT, "")
     clock[0] += 5
-    assert buffer.count(batch.id) == (2, AT)
+    assert buffer.count(batch.id) == (2, AT, "")
 
 
 def test_a_failed_write_is_not_counted_once_the_count_is_read_again(app, monkeypatch):
@@ -156,12 +156,12 @@ def test_a_failed_write_is_not_counted_once_the_count_is_read_again(app, monkeyp
     monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
     buffer = ScanBuffer(delay=60, refresh=5)
     buffer.add(batch.id, AT)
-    assert buffer.count(batch.id) == (1, AT)
+    assert buffer.count(batch.id) == (1, AT, "")
     monkeypatch.setattr(scan_buffer, "write_scans", lambda rows: False)
     assert buffer.flush() is False
     assert buffer.count(batch.id)[0] == 1
     clock[0] += 10
-    assert buffer.count(batch.id) == (0, AT)
+    assert buffer.count(batch.id) == (0, AT, "")
 
 
 def test_held_scans_are_dropped_not_written_once_the_apps_database_is_gone(monkeypatch, caplog):
@@ -225,7 +225,7 @@ def test_scans_are_held_while_the_database_is_unreachable_and_written_when_it_is
     buffer = ScanBuffer(delay=0.01)
     buffer.add(7, AT)
     assert done.wait(5)
-    assert attempts == [[(7, AT)], [(7, AT)]] and written == [(7, AT)]
+    assert attempts == [[(7, AT, "")], [(7, AT, "")]] and written == [(7, AT, "")]
 
 
 def test_counts_come_from_the_workers_tally_while_the_database_is_unreachable(app, monkeypatch):
@@ -234,13 +234,13 @@ def test_counts_come_from_the_workers_tally_while_the_database_is_unreachable(ap
     monkeypatch.setattr(scan_buffer, "clock", lambda: clock[0])
     buffer = ScanBuffer(delay=60, refresh=5)
     buffer.add(batch.id, AT)
-    assert buffer.count(batch.id) == (1, AT)
+    assert buffer.count(batch.id) == (1, AT, "")
     clock[0] += 20
 
     def down(ids):
         raise _unreachable()
 
     monkeypatch.setattr(scan_buffer, "read_counts", down)
-    assert buffer.count(batch.id) == (1, AT)  # no error, no page lost: what the worker knows
+    assert buffer.count(batch.id) == (1, AT, "")  # no error, no page lost: what the worker knows
     buffer.add(batch.id, AT)
-    assert buffer.count(batch.id) == (2, AT)
+    assert buffer.count(batch.id) == (2, AT, "")

@@ -59,16 +59,21 @@ def clock() -> float:
     return time.monotonic()
 
 
-def write_scans(rows: list[tuple[int, datetime.datetime]]) -> bool:
-    """Insert scans (batch id, time) in one statement; tell whether they were written (a failure is logged)."""
+Row = tuple[int, datetime.datetime, str]  # a scan: batch id, time, the page's language
+
+
+def write_scans(rows: list[Row]) -> bool:
+    """Insert scans (batch id, time, language) in one statement; tell whether they were written (a failure is
+    logged)."""
     if not rows:
         return True
     p = db.param
-    sql = (f"INSERT INTO {Scan._meta.table_name} (batch_id, scanned_at) VALUES "
-           + ", ".join(f"({p}, {p})" for _ in rows))
+    sql = (f"INSERT INTO {Scan._meta.table_name} (batch_id, scanned_at, language) VALUES "
+           + ", ".join(f"({p}, {p}, {p})" for _ in rows))
     to_db = Scan.scanned_at.db_value
     try:
-        db.execute_sql(sql, tuple(value for batch_id, at in rows for value in (batch_id, to_db(at))))
+        db.execute_sql(sql, tuple(value for batch_id, at, language in rows
+                                  for value in (batch_id, to_db(at), language)))
     except PeeweeException as exc:
         if database_unreachable(exc):
             raise  # the buffer holds them until the database is back
@@ -120,7 +125,7 @@ class ScanBuffer:
     def __init__(self, delay: float = DELAY, size: int = SIZE, refresh: float = REFRESH):
         self.delay, self.size, self.refresh = delay, size, refresh
         self.database = db.obj
-        self._rows: list[tuple[int, datetime.datetime]] = []
+        self._rows: list[Row] = []
         self._tallies: dict[int, Tally] = {}
         self._lock = threading.Lock()
         # Held while scans are written and settled, and while tallies are read: a read sees a write whole or not.
@@ -129,7 +134,7 @@ class ScanBuffer:
         if delay > 0:
             atexit.register(self.flush)
 
-    def add(self, batch_id: int, at: datetime.datetime) -> bool:
+    def add(self, batch_id: int, at: datetime.datetime, language: str = "") -> bool:
         """Record a scan: held (written within `delay` seconds, at once when full), or written now when off."""
         with self._lock:
             tally = self._tallies.get(batch_id) or self._tallies.setdefault(batch_id, Tally())
@@ -137,9 +142,9 @@ class ScanBuffer:
             if tally.first_own is None or at < tally.first_own:
                 tally.first_own = at
         if self.delay <= 0:
-            return self._write([(batch_id, at)])
+            return self._write([(batch_id, at, language)])
         with self._lock:
-            self._rows.append((batch_id, at))
+            self._rows.append((batch_id, at, language))
             if len(self._rows) >= self.size and self._timer is not None and self._timer.interval > 0:
                 self._timer.cancel()  # full: write now, still off the request's thread
                 self._timer = None
@@ -218,10 +223,10 @@ class ScanBuffer:
     def held(self, batch_id: int) -> tuple[int, datetime.datetime | None]:
         """Return how many scans of a batch this worker holds and the first of them."""
         with self._lock:
-            times = [at for held_id, at in self._rows if held_id == batch_id]
+            times = [at for held_id, at, _ in self._rows if held_id == batch_id]
         return len(times), min(times, default=None)
 
-    def take(self) -> list[tuple[int, datetime.datetime]]:
+    def take(self) -> list[Row]:
         """Hand over every held scan and stop the timer."""
         with self._lock:
             rows, self._rows = self._rows, []
@@ -234,7 +239,7 @@ class ScanBuffer:
         """Write every held scan now (on the caller's connection, opened if need be); never raises."""
         return self._write(self.take())
 
-    def _write(self, rows: list[tuple[int, datetime.datetime]]) -> bool:
+    def _write(self, rows: list[Row]) -> bool:
         """Write scans to the buffer's database and settle them in the tallies; a failure is logged, not raised."""
         if not rows:
             return True
@@ -252,13 +257,13 @@ class ScanBuffer:
                         return False
                     log.warning("%d scans not recorded", len(rows), exc_info=True)
             with self._lock:
-                for batch_id, _ in rows:
+                for batch_id, _, _ in rows:
                     tally = self._tallies.get(batch_id)
                     if tally is not None:
                         tally.settled += 1
         return written
 
-    def _hold_again(self, rows: list[tuple[int, datetime.datetime]]) -> bool:
+    def _hold_again(self, rows: list[Row]) -> bool:
         """Hold scans a write could not deliver and try again in RETRY seconds; False when off or too many held."""
         if self.delay <= 0:
             return False
