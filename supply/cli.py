@@ -23,6 +23,8 @@ from supply.services.custody import chain
 from supply.services.custody import verifier
 from supply.services.errors import ServiceError
 from supply.services.jobs import worker
+from supply.services.notifications import delivery as notification_delivery
+from supply.services.notifications import triggers as notification_triggers
 from supply.services.public import facts
 
 
@@ -115,6 +117,20 @@ def register_cli(app: Flask) -> None:
         with connection():
             kept = facts.fill(limit)
         click.echo(f"Kept the public facts of {kept} lot(s).")
+
+    @app.cli.command("notify")
+    @click.option("--watch", is_flag=True, help="Go on every 10 seconds until stopped (Ctrl-C).")
+    def notify_command(watch: bool) -> None:
+        """Keep the reminders due and send the notifications due by mail and webhook (the worker's job on
+        PostgreSQL; run this beside `make run` on SQLite)."""
+        while True:
+            with connection():
+                kept = notification_triggers.remind()
+                sent = notification_delivery.deliver_due()
+            click.echo(f"{kept} reminder(s) kept, {sent} notification(s) sent or tried.")
+            if not watch:
+                return
+            time.sleep(10)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="When the database holds data, only print the saved demo logins.")

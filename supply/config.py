@@ -61,6 +61,9 @@ def load_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": datetime.timedelta(hours=max_hours),
         # Inspectors and admins must sign in with two factors (an authenticator app's code after the password).
         "REQUIRE_TWO_FACTOR": os.environ.get("SUPPLY_REQUIRE_TWO_FACTOR") == "1",
+        # Webhooks (notifications, EPCIS subscriptions) may reach loopback and private addresses: on by default for
+        # the embedded demo and the tests, `0` in production (docs/deploy.md).
+        "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("SUPPLY_WEBHOOKS_ALLOW_PRIVATE", "1") == "1",
         "RATELIMIT_STORAGE_URI": os.environ.get("SUPPLY_RATELIMIT_STORAGE", "memory://"),
         # Failed sign-ins per account and per address: a wait past the first number in a minute, a lock past the
         # second in the last (supply/services/accounts/throttle.py).

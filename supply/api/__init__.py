@@ -9,6 +9,7 @@ from supply.api import events
 from supply.api import exports
 from supply.api import imports
 from supply.api import inspections
+from supply.api import notifications
 from supply.api import openapi
 from supply.api import parties
 from supply.api import products
@@ -22,5 +23,5 @@ from supply.api import users
 from supply.api.routing import bp
 
 __all__ = ["audit", "auth", "batches", "bp", "certificates", "dashboards", "events", "exports", "imports",
-           "inspections", "openapi", "parties", "products", "qr", "recalls", "shipments", "sites", "trace",
-           "transformations", "users"]
+           "inspections", "notifications", "openapi", "parties", "products", "qr", "recalls", "shipments", "sites",
+           "trace", "transformations", "users"]

@@ -19,6 +19,9 @@ from supply.models.inspection import Hold
 from supply.models.inspection import HoldBatch
 from supply.models.inspection import Inspection
 from supply.models.inspection import TestResult
+from supply.models.notification import Notification
+from supply.models.notification import NotificationHook
+from supply.models.notification import NotificationSetting
 from supply.models.party import Party
 from supply.models.party import Site
 from supply.models.product import Product
@@ -41,14 +44,15 @@ MODELS = [
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
-    UserSession, PasswordReset, RecoveryCode, LotVerification,
+    UserSession, PasswordReset, RecoveryCode, LotVerification, Notification, NotificationSetting, NotificationHook,
 ]
 
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
-    "LotVerification", "Party", "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
+    "LotVerification", "Notification", "NotificationHook", "NotificationSetting", "Party", "Planting", "Product",
+    "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "PasswordReset", "RecoveryCode", "TestResult", "User", "UserSession",
 ]

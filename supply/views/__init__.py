@@ -17,6 +17,7 @@ from supply.views import exports
 from supply.views import imports
 from supply.views import inspections
 from supply.views import label_sheets
+from supply.views import notifications
 from supply.views import offline
 from supply.views import public
 from supply.views import recalls
@@ -52,6 +53,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(offline.bp)
     app.register_blueprint(dashboards.bp)
+    app.register_blueprint(notifications.bp)
     refuse_odd_urls(app)
     register_filters(app)
     register_labels(app)

@@ -132,6 +132,16 @@ def _fallback_key(arguments: dict) -> str:
 Describe = Callable[[dict, object], tuple[str, str, dict]]
 
 
+LISTENERS: list[Callable[[str, User | None, object, dict], None]] = []
+
+
+def on_write(listener: Callable[[str, User | None, object, dict], None]) -> Callable:
+    """Call `listener(action, actor, result, arguments)` after every audited write, inside its transaction (the
+    notifications keep what they will tell this way, so a rolled-back write tells nothing)."""
+    LISTENERS.append(listener)
+    return listener
+
+
 def audited(action: str, table: str | None = None, *, actor: str = "actor", describe: Describe | None = None):
     """Wrap a write service `fn(actor, ...)`: run it and log it in one transaction.
 
@@ -163,6 +173,8 @@ def audited(action: str, table: str | None = None, *, actor: str = "actor", desc
                         record = first_record(result)
                         log(user, action, record, arguments, table=table,
                             key=None if record is not None else _fallback_key(arguments))
+                    for listener in LISTENERS:  # in the write's transaction: they commit or roll back with it
+                        listener(action, user, result, arguments)
                     # Last, so the version row is locked only until the commit: kept public pages of every host
                     # read the new version the moment this write is visible, never before.
                     announce_write()
