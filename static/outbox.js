@@ -67,7 +67,12 @@
       var option = Array.prototype.find.call(field.options, function (o) { return o.value === value; });
       return option ? option.textContent.trim() : value;
     }
-    return value;
+    return field && field.type === "datetime-local" ? value.replace("T", " ") : value;
+  }
+
+  function isHidden(form, name) {
+    var field = form.querySelector('[name="' + name.replace(/"/g, '\\"') + '"]');
+    return Boolean(field && field.type === "hidden");
   }
 
   // Keep a form sent without a network.
@@ -80,7 +85,8 @@
     var fields = [];
     new window.FormData(form).forEach(function (value, name) {
       if (typeof value !== "string" || name === "csrf_token" || name === "form_key" || value === "") { return; }
-      fields.push({name: name, value: value, label: labelOf(form, name), shown: shownValue(form, name, value)});
+      fields.push({name: name, value: value, label: labelOf(form, name), shown: shownValue(form, name, value),
+                   hidden: isHidden(form, name)});
     });
     var entries = read(STORE);
     entries.push({id: key, user: user, title: form.dataset.outbox, action: form.getAttribute("action") ||
@@ -101,13 +107,19 @@
   function reasons(html) {
     var page = new window.DOMParser().parseFromString(html, "text/html");
     var found = [];
-    page.querySelectorAll("main .error").forEach(function (element) {
+    // The messages beside the fields, each after its field's label; the form-wide banner only when there is none.
+    page.querySelectorAll("main span.error").forEach(function (element) {
       var label = element.closest("label");
       var name = label && label.querySelector("span");
       var text = element.textContent.trim();
       if (text) { found.push(name ? name.textContent.replace(/\s*\*$/, "").trim() + ": " + text : text); }
     });
-    return found.length ? found.join("; ") : (page.title || "").split(" · ")[0];
+    if (!found.length) {
+      page.querySelectorAll("main .error").forEach(function (element) {
+        if (element.textContent.trim()) { found.push(element.textContent.trim()); }
+      });
+    }
+    return found.length ? found.join(" · ") : (page.title || "").split(" · ")[0];
   }
 
   function settle(id, change) {

@@ -23,7 +23,7 @@
     reason.textContent = entry.reason || "";
     reason.hidden = !entry.reason;
     var list = node.querySelector(".outbox-fields");
-    (entry.fields || []).forEach(function (field) {
+    (entry.fields || []).filter(function (field) { return !field.hidden; }).forEach(function (field) {
       var term = document.createElement("dt");
       term.textContent = field.label;
       var value = document.createElement("dd");

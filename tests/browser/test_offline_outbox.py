@@ -17,6 +17,7 @@ from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models import Site
 from tests.browser.test_login_and_register import PRODUCT
+from tests.browser.test_login_and_register import SCREENSHOTS
 from tests.browser.test_login_and_register import SITE
 from tests.browser.test_login_and_register import SUBMIT
 from tests.browser.test_login_and_register import _log_in
@@ -127,6 +128,7 @@ def test_offline_forms_wait_in_the_outbox_and_go_out_once(page, live_server):
     expect(page.locator("#outbox-link")).to_have_text(_zh(live_server, "Waiting to send (%(count)s)", count=3))
     page.goto("/outbox")
     expect(page.locator("#outbox-waiting .outbox-entry")).to_have_count(3)
+    page.screenshot(path=str(SCREENSHOTS / "outbox-waiting-zh.png"))
     assert _lots_named("离线地块") == 0
 
     context.set_offline(False)
@@ -138,6 +140,7 @@ def test_offline_forms_wait_in_the_outbox_and_go_out_once(page, live_server):
     expect(refused.locator(".outbox-reason")).to_contain_text(_zh(live_server, "Quantity"))
     expect(refused.locator(".outbox-fields")).to_contain_text(str(on_hand + 1000))
     expect(refused.locator(".outbox-fields")).to_contain_text(receiver.name)
+    page.screenshot(path=str(SCREENSHOTS / "outbox-refused-zh.png"), full_page=True)
 
     assert _lots_named("离线地块") == 1
     assert _shipped(lot_code, "40") == 1
