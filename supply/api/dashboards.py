@@ -53,6 +53,7 @@ def dashboard(actor):
     board = dashboard_for(actor, local_today())
     return {
         "role": board.role,
+        "counted_at": cell(board.counted_at),
         "figures": [{"label": label, "value": cell(value)} for label, value in board.figures],
         "charts": [{"key": c.key, "title": c.title, "kind": c.kind, "drawn": c.drawn, "unit": c.unit,
                     "label": c.label, "head": list(c.head), "rows": [cell(list(row)) for row in c.rows]}

@@ -30,6 +30,8 @@ from supply.models.public import PublicLotSource
 from supply.models.recall import Recall
 from supply.models.recall import RecallLot
 from supply.models.recall import RecallNotice
+from supply.models.scans import CityDay
+from supply.models.scans import CityTotalsState
 from supply.models.scans import PublicVersion
 from supply.models.scans import Scan
 from supply.models.user import ApiToken
@@ -45,11 +47,13 @@ MODELS = [
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
     UserSession, PasswordReset, RecoveryCode, LotVerification, Notification, NotificationSetting, NotificationHook,
+    CityDay, CityTotalsState,
 ]
 
 __all__ = [
     "MODELS",
     "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
+    "CityDay", "CityTotalsState",
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
     "LotVerification", "Notification", "NotificationHook", "NotificationSetting", "Party", "Planting", "Product",
     "PublicLot", "PublicLotSource", "PublicVersion",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peewee import BigIntegerField
 from peewee import CharField
+from peewee import DateField
 from peewee import DateTimeField
 from peewee import IntegerField
 
@@ -37,3 +38,25 @@ class PublicVersion(BaseModel):
 
     id = IntegerField(primary_key=True)
     version = BigIntegerField(default=0)
+
+
+class CityDay(BaseModel):
+    """The city's weighed totals of one Beijing day, kept by supply.services.dashboards.totals: grams registered
+    (lots registered at their origin) and grams shipped (to receivers in a province and city), per category."""
+
+    day = DateField()
+    category = CharField(max_length=24)
+    province = CharField(max_length=20, default="")
+    city = CharField(max_length=40, default="")
+    registered_grams = BigIntegerField(default=0)
+    shipped_grams = BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("day", "category", "province", "city"), True),)
+
+
+class CityTotalsState(BaseModel):
+    """When the city's daily totals were last counted (one row)."""
+
+    id = IntegerField(primary_key=True)
+    counted_at = DateTimeField(null=True)

@@ -109,7 +109,7 @@ def index():
     figures = [(gettext(label), value) for label, value in dashboard.figures]
     drawn = [(chart, gettext(chart.title), gettext(chart.note) if chart.note else "", drawing(chart),
               [head(text) for text in chart.head], cells(chart)) for chart in dashboard.charts]
-    return render_template("dashboards/index.html", figures=figures, drawn=drawn)
+    return render_template("dashboards/index.html", figures=figures, drawn=drawn, counted_at=dashboard.counted_at)
 
 
 @bp.route("/dashboard/<key>.csv")

@@ -161,3 +161,17 @@ def test_a_party_names_a_real_province(client):
     made = client.post("/api/v1/parties", headers=auth_header(admin), json={
         "code": "BUY-HK", "name": "香港进口商", "kind": "retailer", "province": "香港特别行政区"})
     assert made.status_code == 201 and made.json["province"] == "香港特别行政区"
+
+
+def test_the_city_reads_totals_counted_ahead_and_recounts_them_when_old(client, app, world):
+    admin = make_user(role="admin")
+    first = client.get("/api/v1/dashboard", headers=auth_header(admin)).json
+    assert first["counted_at"] is not None
+    _ship(world.producer, world.site, world.shenzhen, world.kilos, "50")
+    app.config["CITY_TOTALS_MAX_AGE"] = 3600
+    kept = client.get("/api/v1/dashboard", headers=auth_header(admin)).json
+    assert _rows(kept, "destinations")["all"][0] == "0.600"  # counted before the new shipment
+    app.config["CITY_TOTALS_MAX_AGE"] = 0
+    recounted = client.get("/api/v1/dashboard", headers=auth_header(admin)).json
+    assert _rows(recounted, "destinations")["all"][0] == "0.650"
+    assert _rows(recounted, "destinations")["bay_area"][0] == "0.450"

@@ -64,6 +64,7 @@ class Dashboard:
     role: str
     figures: list[tuple[str, object]]
     charts: list[Chart]
+    counted_at: datetime.datetime | None = None  # when totals counted ahead were counted (the city's)
 
     def chart(self, key: str) -> Chart | None:
         """Find a chart by its key."""

@@ -7,22 +7,15 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from peewee import JOIN
 from peewee import fn
 
 from supply.i18n import N_
-from supply.models import Batch
-from supply.models import BatchLink
 from supply.models import Certificate
-from supply.models import Party
-from supply.models import Product
+from supply.models import CityDay
 from supply.models import Scan
-from supply.models import Shipment
-from supply.models import ShipmentLine
 from supply.models import Site
 from supply.models import User
 from supply.models.certification import CertificateStatus
-from supply.models.custody import ShipmentStatus
 from supply.regions import HONG_KONG
 from supply.regions import QINGHAI
 from supply.regions import in_bay_area
@@ -30,13 +23,14 @@ from supply.services.certification.certificates import evaluated
 from supply.services.dashboards.charts import Chart
 from supply.services.dashboards.charts import Dashboard
 from supply.services.dashboards.charts import as_date
-from supply.services.dashboards.charts import grams
 from supply.services.dashboards.charts import in_tonnes
 from supply.services.dashboards.charts import local_day
 from supply.services.dashboards.charts import month_of
 from supply.services.dashboards.charts import months_back
 from supply.services.dashboards.charts import percent
 from supply.services.dashboards.charts import utc_start
+from supply.services.dashboards.totals import counted_at
+from supply.services.dashboards.totals import daily_totals
 
 MONTHS = 12
 SCAN_DAYS = 30
@@ -45,51 +39,31 @@ STAR_CATEGORIES = ("vegetable", "strawberry", "mushroom", "yak_meat")
 CATEGORY_HEADS = tuple(f"category:{category}" for category in STAR_CATEGORIES)
 
 
-def _per_month(found, months) -> list[tuple]:
+def _per_month(days: list[CityDay], months: list[datetime.date], field: str) -> list[tuple]:
     sums: dict = defaultdict(lambda: defaultdict(int))
-    for when, category, gram_sum in found:
-        sums[month_of(as_date(when))][category] += int(gram_sum or 0)
+    for day in days:
+        sums[month_of(day.day)][day.category] += getattr(day, field)
     return [(month, *(in_tonnes(sums[month][c]) for c in STAR_CATEGORIES)) for month in months]
 
 
-def registered(today: datetime.date) -> Chart:
+def registered(days: list[CityDay], months: list[datetime.date]) -> Chart:
     """Tonnes harvested or slaughtered (lots registered, not made from other lots) per star product and month."""
-    months = months_back(today, MONTHS)
-    weight = fn.SUM(grams(Batch.quantity, Batch.unit)).coerce(False)
-    found = (Batch.select(Batch.produced_on, Product.category, weight).join(Product)
-             .join_from(Batch, BatchLink, JOIN.LEFT_OUTER, on=(BatchLink.child == Batch.id))
-             .where(BatchLink.id.is_null(), Batch.produced_on >= months[0])
-             .group_by(Batch.produced_on, Product.category).tuples())
     return Chart("registered", N_("Tonnes registered per star product and month"), "columns",
                  (N_("Month"), *CATEGORY_HEADS), drawn=len(STAR_CATEGORIES), label="month", unit="t",
-                 rows=_per_month(found, months))
+                 rows=_per_month(days, months, "registered_grams"))
 
 
-def shipped_lines(since: datetime.datetime):
-    """Shipment lines that left (not cancelled) since a time: Beijing day, category, grams, receiver's place."""
-    day = local_day(Shipment.departed_at)
-    weight = fn.SUM(grams(ShipmentLine.quantity, Batch.unit)).coerce(False)
-    return (ShipmentLine.select(day, Product.category, Party.province, Party.city, weight)
-            .join(Shipment).join(Party, on=(Shipment.receiver == Party.id))
-            .switch(ShipmentLine).join(Batch).join(Product)
-            .where(Shipment.status != ShipmentStatus.CANCELLED, Shipment.departed_at >= since)
-            .group_by(day, Product.category, Party.province, Party.city).tuples())
-
-
-def shipped(today: datetime.date) -> list[Chart]:
+def shipped(days: list[CityDay], months: list[datetime.date]) -> list[Chart]:
     """Tonnes shipped per star product and month; and where they went: out of Qinghai, the Bay Area, Hong Kong."""
-    months = months_back(today, MONTHS)
-    found = list(shipped_lines(utc_start(months[0])))
     per_month = Chart("shipped", N_("Tonnes shipped per star product and month"), "columns",
                       (N_("Month"), *CATEGORY_HEADS), drawn=len(STAR_CATEGORIES), label="month", unit="t",
-                      rows=_per_month(((when, category, g) for when, category, _, _, g in found), months))
+                      rows=_per_month(days, months, "shipped_grams"))
     total = out = bay = hong_kong = 0
-    for _, _, province, city, gram_sum in found:
-        gram_sum = int(gram_sum or 0)
-        total += gram_sum
-        out += gram_sum if province and province != QINGHAI else 0
-        bay += gram_sum if in_bay_area(province, city) else 0
-        hong_kong += gram_sum if province == HONG_KONG else 0
+    for day in days:
+        total += day.shipped_grams
+        out += day.shipped_grams if day.province and day.province != QINGHAI else 0
+        bay += day.shipped_grams if in_bay_area(day.province, day.city) else 0
+        hong_kong += day.shipped_grams if day.province == HONG_KONG else 0
     rows = [(key, in_tonnes(value), percent(value, total)) for key, value in
             (("all", total), ("out_of_qinghai", out), ("bay_area", bay), ("hong_kong", hong_kong))]
     where = Chart("destinations", N_("Where the shipped tonnes went (12 months)"), "bars",
@@ -140,9 +114,12 @@ def scans_per_day(today: datetime.date) -> Chart:
 
 def city_dashboard(actor: User, today: datetime.date) -> Dashboard:
     """The dashboard of the city."""
-    charts = [registered(today), *shipped(today), compliance(today), certified_sites(today), scans_per_day(today)]
+    months = months_back(today, MONTHS)
+    days = daily_totals(today, months[0])
+    charts = [registered(days, months), *shipped(days, months), compliance(today), certified_sites(today),
+              scans_per_day(today)]
     destinations = charts[2].rows
     figures = [(N_("Tonnes shipped (12 months)"), destinations[0][1]),
                (N_("Share out of Qinghai %"), destinations[1][2]),
                (N_("Share to the Greater Bay Area %"), destinations[2][2])]
-    return Dashboard(actor.role, figures, charts)
+    return Dashboard(actor.role, figures, charts, counted_at())

@@ -36,6 +36,7 @@ TASK_MODULES = [
     "supply.services.custody.verifier_task",
     "supply.services.public.facts_task",
     "supply.services.notifications.tasks",
+    "supply.services.dashboards.tasks",
 ]
 
 
