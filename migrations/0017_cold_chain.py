@@ -67,7 +67,7 @@ def _tables(db):
             table_name = "reading_series"
 
     class TemperatureReading(Model):
-        series = ForeignKeyField(ReadingSeries, on_delete="RESTRICT")
+        series = ForeignKeyField(ReadingSeries, index=False, on_delete="RESTRICT")
         taken_at = DateTimeField()
         celsius = IntegerField()
         humidity = IntegerField(null=True)

@@ -73,31 +73,33 @@ def _anchor(series: ReadingSeries, since: datetime.datetime, limits: Limits) -> 
 
 
 def find_excursions(series: ReadingSeries, limits: Limits, tolerance: datetime.timedelta,
-                    since: datetime.datetime) -> list[Excursion]:
-    """Record the excursions the readings from `since` on make or lengthen; return those recorded anew."""
-    if limits == (None, None):
+                    new: list[tuple[datetime.datetime, Decimal]]) -> list[Excursion]:
+    """Record the excursions that readings about to be stored (`new`, as (time, °C)) make or lengthen, with the
+    stored ones they follow or fall between; return the excursions recorded anew. Called before the new readings
+    are written, so a batch appended after the stored ones reads back only the last stored reading inside."""
+    if limits == (None, None) or not new:
         return []
-    anchor = _anchor(series, since, limits)
-    query = (TemperatureReading.select(TemperatureReading.taken_at, TemperatureReading.celsius)
-             .where(TemperatureReading.series == series.id))
+    anchor = _anchor(series, min(when for when, _value in new), limits)
+    stored = (TemperatureReading.select(TemperatureReading.taken_at, TemperatureReading.celsius)
+              .where(TemperatureReading.series == series.id))
     if anchor is not None:
-        query = query.where(TemperatureReading.taken_at >= anchor)
-    readings = query.order_by(TemperatureReading.taken_at).tuples()
+        stored = stored.where(TemperatureReading.taken_at >= anchor)
+    readings = sorted([*stored.tuples(), *new], key=lambda reading: reading[0])
     long_ones = [run for run in runs(readings, limits) if run.length > tolerance]
     if not long_ones:
         return []
     kept = {e.started_at: e for e in Excursion.select().where(Excursion.series == series.id,
                                                               Excursion.started_at.in_([r.start for r in long_ones]))}
-    new = []
+    recorded = []
     for run in long_ones:
         excursion = kept.get(run.start)
         if excursion is None:
-            new.append(Excursion.create(series=series, started_at=run.start, ended_at=run.end, lowest=run.lowest,
-                                        highest=run.highest, low=limits[0], high=limits[1]))
+            recorded.append(Excursion.create(series=series, started_at=run.start, ended_at=run.end,
+                                             lowest=run.lowest, highest=run.highest, low=limits[0], high=limits[1]))
         elif (excursion.ended_at, excursion.lowest, excursion.highest) != (run.end, run.lowest, run.highest):
             (Excursion.update(ended_at=run.end, lowest=run.lowest, highest=run.highest)
              .where(Excursion.id == excursion.id).execute())
-    return new
+    return recorded
 
 
 def excursions_of(series_ids: list[int]) -> list[Excursion]:

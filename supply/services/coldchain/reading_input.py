@@ -18,6 +18,7 @@ from supply.services.errors import Invalid
 COLDEST = Decimal(-60)
 WARMEST = Decimal(60)
 MAX_LOGGER = 40
+HUNDREDTH = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ def _decimal(value, field: str) -> Decimal:
         raise Invalid.field(field, N_("Not a number.")) from exc
     if not number.is_finite():
         raise Invalid.field(field, N_("Not a number."))
-    if number.normalize().as_tuple().exponent < -2:
+    if number.as_tuple().exponent < -2 and number != number.quantize(HUNDREDTH):
         raise Invalid.field(field, N_("At most two decimals."))
     return number
 

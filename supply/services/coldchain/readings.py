@@ -12,12 +12,12 @@ import datetime
 from dataclasses import dataclass
 
 from peewee import IntegrityError
-from peewee import fn
 
 from supply import permissions
 from supply.clock import to_utc_naive
 from supply.clock import utcnow
 from supply.db import db
+from supply.db import for_update
 from supply.db.bulk_insert import insert_rows
 from supply.i18n import N_
 from supply.models import Batch
@@ -145,16 +145,16 @@ def _stored(series: ReadingSeries, readings: list[Reading]) -> set[tuple[datetim
                .tuples())
 
 
-def _refresh(series: ReadingSeries) -> None:
-    """Write the series' figures once per ingest (its row is what the facts triggers watch)."""
-    r = TemperatureReading
-    count, first, last, lowest, highest = (
-        r.select(fn.COUNT(r.id), fn.MIN(r.taken_at), fn.MAX(r.taken_at), fn.MIN(r.celsius), fn.MAX(r.celsius))
-        .where(r.series == series.id).tuples().get())
-    if isinstance(first, str):  # SQLite hands aggregated times back as text
-        first, last = datetime.datetime.fromisoformat(first), datetime.datetime.fromisoformat(last)
-    (ReadingSeries.update(count=count, first_at=first, last_at=last, lowest=lowest, highest=highest,
-                          updated_at=utcnow())
+def _refresh(series: ReadingSeries, new: list[Reading]) -> None:
+    """Write the series' figures once per ingest (its row is what the facts triggers watch); the new readings are
+    none of the stored ones, so the figures add up without reading the series again."""
+    first, last = min(r.taken_at for r in new), max(r.taken_at for r in new)
+    lowest, highest = min(r.celsius for r in new), max(r.celsius for r in new)
+    if series.count:
+        first, last = min(first, series.first_at), max(last, series.last_at)
+        lowest, highest = min(lowest, series.lowest), max(highest, series.highest)
+    (ReadingSeries.update(count=ReadingSeries.count + len(new), first_at=first, last_at=last, lowest=lowest,
+                          highest=highest, updated_at=utcnow())
      .where(ReadingSeries.id == series.id).execute())
 
 
@@ -170,14 +170,15 @@ def ingest(actor: User, carrier: Carrier, readings: list[Reading],
     make, each proposing holds on the carrier's lots."""
     _check(carrier, readings)
     with db.atomic():
-        series = _series(carrier)
+        # Locked, and read again: concurrent batches of one series take turns, so figures and excursions add up.
+        series = for_update(ReadingSeries.select().where(ReadingSeries.id == _series(carrier).id)).get()
         stored = _stored(series, readings)
         new = [r for r in readings if (r.taken_at, r.logger) not in stored]
+        excursions = find_excursions(series, carrier.limits, tolerance, [(r.taken_at, r.celsius) for r in new])
         if new:
             insert_rows(TemperatureReading, READING_COLUMNS,
                         ((series.id, r.taken_at, r.celsius, r.humidity, r.logger) for r in new))
-            _refresh(series)
-        excursions = find_excursions(series, carrier.limits, tolerance, min(r.taken_at for r in new)) if new else []
+            _refresh(series, new)
         for excursion in excursions:
             propose(excursion, carrier.lot_ids)
         carrier.series = ReadingSeries.get_by_id(series.id)
