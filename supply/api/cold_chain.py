@@ -34,7 +34,8 @@ READINGS_DOC = {"requestBody": {"required": True, "content": {
                                                                                   "format": "binary"}}}},
 }}}
 LIMIT_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "properties": {"low": {"type": ["number", "null"]}, "high": {"type": ["number", "null"]}}}}}}}
+    "type": "object", "properties": {"low": {"type": "number", "nullable": True},
+                                     "high": {"type": "number", "nullable": True}}}}}}}
 REASON_DOC = {"requestBody": {"content": {"application/json": {"schema": {
     "type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}}}}}}
 
@@ -101,28 +102,28 @@ def _ingest(actor, carrier) -> dict:
 
 
 @route("/shipments/<code>/readings", "POST", summary="Log a shipment's temperatures (sender or receiver)",
-       tag="cold chain", status=201, errors=(403, 404, 409, 415, 422), extra=READINGS_DOC)
+       tag="cold_chain", status=201, errors=(400, 403, 404, 409, 413, 415, 422), extra=READINGS_DOC)
 def post_shipment_readings(actor, code: str):
     """Store a batch of readings of a shipment."""
     return _ingest(actor, reading_service.shipment_carrier(actor, code, write=True))
 
 
 @route("/shipments/<code>/readings", "GET", summary="A shipment's temperatures, limits and excursions",
-       tag="cold chain", errors=(403, 404))
+       tag="cold_chain", errors=(403, 404))
 def get_shipment_readings(actor, code: str):
     """Read a shipment's readings."""
     return carrier_json(reading_service.shipment_carrier(actor, code))
 
 
 @route("/storings/<path:event_id>/readings", "POST", summary="Log a storing interval's temperatures (its party)",
-       tag="cold chain", status=201, errors=(403, 404, 409, 415, 422), extra=READINGS_DOC)
+       tag="cold_chain", status=201, errors=(400, 403, 404, 409, 413, 415, 422), extra=READINGS_DOC)
 def post_storing_readings(actor, event_id: str):
     """Store a batch of readings of a storing interval."""
     return _ingest(actor, reading_service.storing_carrier(actor, event_id, write=True))
 
 
 @route("/storings/<path:event_id>/readings", "GET", summary="A storing interval's temperatures and excursions",
-       tag="cold chain", errors=(403, 404, 409))
+       tag="cold_chain", errors=(403, 404, 409))
 def get_storing_readings(actor, event_id: str):
     """Read a storing interval's readings."""
     return carrier_json(reading_service.storing_carrier(actor, event_id))
@@ -133,16 +134,18 @@ def limit_json(row) -> dict:
     return {"category": row.category, "low": quantity_text(row.low), "high": quantity_text(row.high)}
 
 
-@route("/temperature-limits", "GET", summary="The temperature limits of each product category", tag="cold chain")
+@route("/temperature-limits", "GET", summary="The temperature limits of each product category", tag="cold_chain")
 def list_limits(actor):
     """List the limits."""
     return {"items": [limit_json(row) for row in limit_service.list_limits()]}
 
 
 @route("/temperature-limits/<category>", "PUT", summary="Set a category's temperature limits (admins)",
-       tag="cold chain", errors=(403, 404, 422), extra=LIMIT_DOC)
+       tag="cold_chain", errors=(400, 403, 404, 413, 415, 422), extra=LIMIT_DOC)
 def set_limit(actor, category: str):
     """Set a category's limits."""
+    if category not in limit_service.LIMIT_CATEGORIES:  # an unknown category is 404, whatever the body
+        raise ApiError(404, N_("No such product category."))
     body = json_body()
     unknown = set(body) - {"low", "high"}
     if unknown:
@@ -161,7 +164,7 @@ def proposal_json(proposal) -> dict:
 
 
 @route("/hold-proposals", "GET", summary="Holds proposed by excursions (?status=proposed, confirmed, dismissed, all)",
-       tag="cold chain", errors=(403,))
+       tag="cold_chain", errors=(403,))
 def list_proposals(actor):
     """List proposed holds."""
     status = request.args.get("status", proposals.PROPOSED)
@@ -177,14 +180,14 @@ def _reason() -> str:
 
 
 @route("/hold-proposals/<int:proposal_id>/confirm", "POST", summary="Confirm a proposed hold: the lot is held",
-       tag="cold chain", errors=(403, 404, 409), extra=REASON_DOC)
+       tag="cold_chain", errors=(400, 403, 404, 409, 413, 415, 422), extra=REASON_DOC)
 def confirm_proposal(actor, proposal_id: int):
     """Confirm a proposed hold."""
     return proposal_json(proposals.confirm_proposal(actor, proposal_id, _reason()))
 
 
 @route("/hold-proposals/<int:proposal_id>/dismiss", "POST", summary="Dismiss a proposed hold with a reason",
-       tag="cold chain", errors=(403, 404, 409, 422), extra=REASON_DOC)
+       tag="cold_chain", errors=(400, 403, 404, 409, 413, 415, 422), extra=REASON_DOC)
 def dismiss_proposal(actor, proposal_id: int):
     """Dismiss a proposed hold."""
     return proposal_json(proposals.dismiss_proposal(actor, proposal_id, _reason()))
