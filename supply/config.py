@@ -83,4 +83,6 @@ def load_config(instance_path: str) -> dict:
         "WORKER_CONCURRENCY": int(os.environ.get("SUPPLY_WORKER_CONCURRENCY", "2")),
         "WORKER_HEARTBEAT_SECONDS": float(os.environ.get("SUPPLY_WORKER_HEARTBEAT_SECONDS", "10")),
         "WORKER_STALLED_SECONDS": float(os.environ.get("SUPPLY_WORKER_STALLED_SECONDS", "30")),
+        # How long goods may be outside their temperature limits before it is an excursion (docs/cold-chain.md).
+        "COLD_CHAIN_TOLERANCE_MINUTES": _number("SUPPLY_COLD_CHAIN_TOLERANCE_MINUTES", 30),
     }

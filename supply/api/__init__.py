@@ -4,6 +4,7 @@ from supply.api import audit
 from supply.api import auth
 from supply.api import batches
 from supply.api import certificates
+from supply.api import cold_chain
 from supply.api import dashboards
 from supply.api import events
 from supply.api import exports
@@ -22,6 +23,6 @@ from supply.api import transformations
 from supply.api import users
 from supply.api.routing import bp
 
-__all__ = ["audit", "auth", "batches", "bp", "certificates", "dashboards", "events", "exports", "imports",
-           "inspections", "notifications", "openapi", "parties", "products", "qr", "recalls", "shipments", "sites",
-           "trace", "transformations", "users"]
+__all__ = ["audit", "auth", "batches", "bp", "certificates", "cold_chain", "dashboards", "events", "exports",
+           "imports", "inspections", "notifications", "openapi", "parties", "products", "qr", "recalls", "shipments",
+           "sites", "trace", "transformations", "users"]

@@ -5,6 +5,11 @@ from supply.models.batch import Batch
 from supply.models.certification import Certificate
 from supply.models.certification import CertificateDocument
 from supply.models.certification import CertificateTransition
+from supply.models.cold_chain import Excursion
+from supply.models.cold_chain import HoldProposal
+from supply.models.cold_chain import ReadingSeries
+from supply.models.cold_chain import TemperatureLimit
+from supply.models.cold_chain import TemperatureReading
 from supply.models.custody import BatchLink
 from supply.models.custody import Holding
 from supply.models.custody import IdempotencyKey
@@ -46,8 +51,9 @@ MODELS = [
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
-    UserSession, PasswordReset, RecoveryCode, LotVerification, Notification, NotificationSetting, NotificationHook,
-    CityDay, CityTotalsState,
+    UserSession, PasswordReset, RecoveryCode, LotVerification,
+    TemperatureLimit, ReadingSeries, TemperatureReading, Excursion, HoldProposal,
+    Notification, NotificationSetting, NotificationHook, CityDay, CityTotalsState,
 ]
 
 __all__ = [
@@ -59,4 +65,5 @@ __all__ = [
     "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "PasswordReset", "RecoveryCode", "TestResult", "User", "UserSession",
+    "Excursion", "HoldProposal", "ReadingSeries", "TemperatureLimit", "TemperatureReading",
 ]

@@ -10,6 +10,7 @@ from supply.views import api_tokens
 from supply.views import audit
 from supply.views import batches
 from supply.views import certificates
+from supply.views import cold_chain
 from supply.views import credentials
 from supply.views import dashboards
 from supply.views import digital_link
@@ -47,6 +48,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(inspections.bp)
+    app.register_blueprint(cold_chain.bp)
     app.register_blueprint(recalls.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(records.bp)

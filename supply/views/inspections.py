@@ -21,6 +21,7 @@ from supply.schemas.inspections import InspectionFilterSchema
 from supply.schemas.inspections import ReleaseSchema
 from supply.schemas.inspections import TestCreateSchema
 from supply.services.certification import compliance
+from supply.services.coldchain import proposals
 from supply.services.custody.batches import get_batch
 from supply.services.inspection import holds
 from supply.services.inspection import inspections
@@ -155,8 +156,10 @@ def hold_list():
 def _holds_page(failed: int | None, values: dict, form: FormResult):
     listing = list_filters(HoldFilterSchema())
     page = listing.page_of(holds.list_holds(g.user, listing.filters["status"]))
+    status = listing.filters["status"]
     return render_template("inspections/holds.html", page=page, listing=listing,
                            lots=holds.held_lots([hold.id for hold in page.items]),
+                           proposed=list(proposals.list_proposals(g.user)) if status != "released" else [],
                            failed=failed, values=values, errors=form.errors, message=form.message)
 
 

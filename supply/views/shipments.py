@@ -26,6 +26,8 @@ from supply.services.custody import reads as custody_reads
 from supply.services.custody import shipments as shipment_service
 from supply.services.errors import Invalid
 from supply.services.masterdata import parties as party_service
+from supply.views.cold_chain import ingest_upload
+from supply.views.cold_chain import shipment_section
 from supply.views.custody_options import held_lot
 from supply.views.custody_options import lot_choice
 from supply.views.custody_options import now_input
@@ -165,7 +167,18 @@ def detail(code: str):
     return _detail_page(shipment, {}, FormResult())
 
 
-def _detail_page(shipment, cancel_values: dict, cancel_form: FormResult):
+@bp.route("/<code>/readings", methods=["POST"])
+@login_required
+def upload_readings(code: str):
+    """Read a logger's CSV export for the shipment; a refused file is shown with its line and reason."""
+    shipment = shipment_service.get_shipment(g.user, code)
+    upload, status = ingest_upload(code, request.files.get("file"))
+    if upload.ok:
+        return saved(upload.result, url_for(".detail", code=code) + "#cold-chain")
+    return _detail_page(shipment, {}, FormResult(), upload), status
+
+
+def _detail_page(shipment, cancel_values: dict, cancel_form: FormResult, upload: FormResult | None = None):
     return render_template(
         "shipments/detail.html",
         shipment=shipment,
@@ -175,6 +188,7 @@ def _detail_page(shipment, cancel_values: dict, cancel_form: FormResult):
         values=cancel_values,
         errors=cancel_form.errors,
         message=cancel_form.message,
+        cold_chain=shipment_section(shipment, upload),
     )
 
 

@@ -9,6 +9,7 @@ from supply.clock import utcnow
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import User
+from supply.services.coldchain.epcis_readings import reading_elements
 from supply.services.interchange import exports
 from supply.services.interchange.epcis_extensions import NS
 from supply.services.interchange.epcis_extensions import NS_PREFIX
@@ -138,6 +139,8 @@ def epcis_event(event: Event, selection: EventSet, ids: Identifiers) -> dict:
         }]
     _sources_and_destinations(entry, event, selection, ids)
     sensors = sensor_elements(event.data or {}, event.event_tz)
+    if event.id in selection.readings:
+        sensors += reading_elements(selection.readings[event.id], event.event_tz, time_text, number, NS)
     if sensors:
         entry["sensorElementList"] = sensors
     master_data = ilmd(event, selection)

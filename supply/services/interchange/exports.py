@@ -19,6 +19,7 @@ from supply.models import Planting
 from supply.models import Product
 from supply.models import Site
 from supply.models import User
+from supply.services.coldchain.epcis_readings import readings_by_event
 from supply.services.custody.batches import get_batch
 from supply.services.errors import Invalid
 from supply.services.tracing import trace as tracing
@@ -42,6 +43,7 @@ class EventSet:
     declared: dict[int, Event] = field(default_factory=dict)
     declared_ids: set[int] = field(default_factory=set)
     plantings: dict[int, str] = field(default_factory=dict)
+    readings: dict[int, dict[str, list[tuple]]] = field(default_factory=dict)  # logged temperatures, by event
 
     def lines_of(self, event: Event, role: str | None = None) -> list[EventBatch]:
         """Return an event's lines (in one role when given), by lot code."""
@@ -157,4 +159,5 @@ def load_events(event_ids: Select) -> EventSet:
         parties_by_code={**{p.code: p for p in parties.values()}, **_by_codes(Party, party_codes)},
         sites_by_code=sites_by_code, declared=declared,
         declared_ids={row.declares_id for row in declaring}, plantings={p.event_id: p.code for p in plantings},
+        readings=readings_by_event([e.id for e in events]),
     )

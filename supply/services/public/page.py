@@ -31,6 +31,8 @@ from supply.services.certification.standing import lot_standings
 from supply.services.certification.validity import CertificateState
 from supply.services.custody.batches import with_origin
 from supply.services.custody.verification import verification_of
+from supply.services.public.cold_chain import ColdChain
+from supply.services.public.cold_chain import cold_chain_of
 from supply.services.public.facts_codec import fact_class
 from supply.services.public.origins import Origin
 from supply.services.public.origins import UpstreamLot
@@ -79,6 +81,7 @@ class PublicView:
     tests: list[TestReport] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)  # first-mile origins of a lot made from others
     standings: list[ClaimStanding] = field(default_factory=list)  # how each carried claim may be shown today
+    cold_chain: ColdChain | None = None  # the temperatures logged on its way (supply.services.public.cold_chain)
 
 
 def batch_by_token(token: str) -> Batch | None:
@@ -117,6 +120,7 @@ def gather_view(batch: Batch) -> PublicView:
         verification=None,
         certification=certification,
         tests=test_reports(list(certification.lots)),
+        cold_chain=cold_chain_of([batch.id, *(lot.id for lot in upstream)]),
     )
 
 
