@@ -21,6 +21,9 @@ KINDS = {
                              N_("Certificate %(number)s ends on %(valid_to)s: submit its renewal in time.")),
     "certificate_decision": (N_("A decision on your certificate"),
                              N_("Certificate %(number)s: %(decision)s. %(reason)s")),
+    "temperature_excursion": (N_("A temperature excursion"),
+                              N_("%(carrier)s was at %(lowest)s to %(highest)s °C from %(started)s to %(ended)s, "
+                                 "outside its limits (%(limits)s). A hold is proposed on its lots %(lots)s.")),
 }
 DECISIONS = {
     "certificates.approve": N_("approved"), "certificates.reject": N_("rejected"),

@@ -17,6 +17,7 @@ from supply.models import Recall
 from supply.models import RecallLot
 from supply.models import Shipment
 from supply.models import ShipmentLine
+from supply.models import Site
 from supply.models import TestResult
 from supply.models import User
 from supply.models.certification import CertificateStatus
@@ -84,6 +85,24 @@ def certificate_decided(action: str, certificate: Certificate, arguments: dict) 
            f"/certificates/{certificate.id}", key=f"decision:{certificate.id}:{action}:{utcnow().isoformat()}")
 
 
+def excursions_found(ingested) -> None:
+    """Tell the sender, the receiver (or the storing site's party) and inspectors of each new excursion."""
+    carrier = ingested.carrier
+    parties = ([carrier.shipment.sender_id, carrier.shipment.receiver_id] if carrier.shipment
+               else [Site.get_by_id(carrier.storing.site_id).party_id] if carrier.storing.site_id else [])
+    inspectors = User.select().where(User.role == "inspector", User.active == True)  # noqa: E712
+    users = {user.id: user for user in [*_users_of(parties), *inspectors]}.values()
+    lots = [b.lot_code for b in Batch.select(Batch.lot_code).where(Batch.id.in_(carrier.lot_ids))]
+    link = f"/shipments/{carrier.shipment.code}" if carrier.shipment else (f"/batches/{lots[0]}" if lots else "")
+    for excursion in ingested.excursions:
+        limits = " – ".join(f"{value}" for value in (excursion.low, excursion.high) if value is not None)
+        notify(users, "temperature_excursion",
+               {"carrier": carrier.label, "lowest": str(excursion.lowest), "highest": str(excursion.highest),
+                "started": _when(excursion.started_at), "ended": _when(excursion.ended_at), "limits": f"{limits} °C",
+                "lots": ", ".join(lots[:LOTS_NAMED]) + (" …" if len(lots) > LOTS_NAMED else "")},
+               link, key=f"excursion:{excursion.id}")
+
+
 @on_write
 def after_write(action: str, actor, result, arguments: dict) -> None:
     """Keep what the write tells, in its transaction."""
@@ -98,6 +117,8 @@ def after_write(action: str, actor, result, arguments: dict) -> None:
         recall_opened(result)
     elif action in DECISIONS and isinstance(result, Certificate):
         certificate_decided(action, result, arguments)
+    elif action == "cold_chain.readings" and getattr(result, "excursions", None):
+        excursions_found(result)
 
 
 def remind(now: datetime.datetime | None = None) -> int:
