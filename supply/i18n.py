@@ -8,6 +8,8 @@ browser's Accept-Language. Translating happens where a message is shown (`supply
 from __future__ import annotations
 
 LANG_COOKIE = "lang"
+# A link in one page language: /t/<token>?lang=en (the resolver's links with an hreflang).
+LANG_PARAM = "lang"
 # The blueprints whose every string has a Traditional Chinese translation; elsewhere zh_Hant reads Simplified.
 TRADITIONAL_AREAS = frozenset({"public", "digital_link"})
 TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")

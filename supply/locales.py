@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext
 
 from supply.i18n import LANG_COOKIE
+from supply.i18n import LANG_PARAM
 from supply.i18n import TRADITIONAL_AREAS
 from supply.i18n import choose_language
 
@@ -22,9 +23,12 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def select_locale() -> str:
-    """Pick the language by `choose_language`; the API, unless a choice is remembered, speaks English."""
+    """Pick the language by `choose_language`, a public page's `?lang=` first; the API, unless a choice is
+    remembered, speaks English."""
     config = current_app.config
-    chosen = request.cookies.get(LANG_COOKIE)
+    chosen = request.args.get(LANG_PARAM) if request.blueprint in TRADITIONAL_AREAS else None
+    if chosen not in config["LANGUAGES"]:
+        chosen = request.cookies.get(LANG_COOKIE)
     if chosen not in config["LANGUAGES"] and request.path.startswith("/api/"):
         return "en"
     return _readable(choose_language(chosen, request.accept_languages, config["LANGUAGES"],
