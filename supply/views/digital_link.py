@@ -142,7 +142,7 @@ def _answer(link: dl.DigitalLink, base: str, anchor: str) -> Response:
     target = ls.pick(found, name, _language())
     if target is None:
         return _error(N_("This code has no link of this type."), 404)
-    return Response(status=307, headers={"Location": ls.location(target.href, request.query_string.decode())})
+    return Response(status=307, headers={"Location": ls.location(target.href, request.query_string)})
 
 
 @bp.route("/.well-known/gs1resolver", methods=["GET", "OPTIONS"])

@@ -101,6 +101,12 @@ def test_the_query_string_is_passed_on_without_link_type(client, lot):
     assert client.get(f"{LOT}?linkType=gs1:pip&foo=bar", headers=EN).headers["Location"] == f"{page}?lang=en&foo=bar"
 
 
+def test_a_query_string_past_ascii_is_passed_on_encoded(client, lot):
+    page = f"{BASE}/t/{lot.public_token}"
+    response = client.get(LOT, environ_overrides={"QUERY_STRING": "q=\xe4\xb8\xad&a b=1"})
+    assert response.status_code == 307 and response.headers["Location"] == f"{page}?q=%E4%B8%AD&a%20b=1"
+
+
 def test_an_unknown_link_type_is_404(client, lot):
     for value in ("gs1:nosuchlt", "https://gs1.org/voc/nosuchlt", "nope"):
         response = client.get(f"{LOT}?linkType={value}", headers=EN)

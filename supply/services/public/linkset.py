@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from urllib.parse import quote
 from urllib.parse import unquote
 
 from supply.models import Batch
@@ -38,6 +39,8 @@ LOT_JSON = (
     ("certificationInfo", "certification", "Certificates covering the lot"),
     ("recallStatus", "recall", "Recall status of the lot"),
 )
+# What a query string may hold as it is (RFC 3986 query characters and the percent of an escape).
+QUERY_SAFE = "!$'()*+,;=:@/?%-._~"
 LINK_TYPES = ("defaultLink", "pip", *(name for name, _, _ in LOT_JSON))
 
 
@@ -150,9 +153,11 @@ def pick(found: list[Entry], name: str, language: str | None) -> Link | None:
     return None
 
 
-def location(href: str, raw_query: str) -> str:
-    """Return a link's target with the request's query string passed on, except the resolver's own `linkType`."""
-    kept = [pair for pair in raw_query.split("&") if pair and unquote(pair.split("=", 1)[0]) != "linkType"]
+def location(href: str, raw_query: bytes) -> str:
+    """Return a link's target with the request's query string passed on, except the resolver's own `linkType`
+    (what a URL may not hold raw, as a byte past ASCII, percent-encoded)."""
+    kept = [quote(pair, safe=QUERY_SAFE) for pair in raw_query.split(b"&")
+            if pair and unquote(pair.split(b"=", 1)[0].decode("latin-1")) != "linkType"]
     if not kept:
         return href
     return href + ("&" if "?" in href else "?") + "&".join(kept)
