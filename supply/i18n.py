@@ -8,6 +8,9 @@ Accept-Language. Translating happens where a message is shown (`supply.locales`)
 from __future__ import annotations
 
 LANG_COOKIE = "lang"
+# A link in one page language: /t/<token>?lang=en (the resolver's links with an hreflang), on public pages.
+LANG_PARAM = "lang"
+PUBLIC_AREAS = frozenset({"public", "digital_link"})
 TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")
 # The browser languages we answer to, best first when the browser likes several equally.
 ACCEPTED_TAGS = ("zh-Hans", "zh-CN", *TRADITIONAL_TAGS, "zh", "en")

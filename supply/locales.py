@@ -15,15 +15,20 @@ from flask_babel import get_locale
 from flask_babel import gettext
 
 from supply.i18n import LANG_COOKIE
+from supply.i18n import LANG_PARAM
+from supply.i18n import PUBLIC_AREAS
 from supply.i18n import choose_language
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def select_locale() -> str:
-    """Pick the language by `choose_language`; the API, unless a choice is remembered, speaks English."""
+    """Pick the language by `choose_language`, a public page's `?lang=` first; the API, unless a choice is
+    remembered, speaks English."""
     config = current_app.config
-    chosen = request.cookies.get(LANG_COOKIE)
+    chosen = request.args.get(LANG_PARAM) if request.blueprint in PUBLIC_AREAS else None
+    if chosen not in config["LANGUAGES"]:
+        chosen = request.cookies.get(LANG_COOKIE)
     if chosen not in config["LANGUAGES"] and request.path.startswith("/api/"):
         return "en"
     return choose_language(chosen, request.accept_languages, config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"])

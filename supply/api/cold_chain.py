@@ -24,20 +24,28 @@ from supply.units import quantity_text
 
 READINGS_DOC = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"type": "object", "required": ["readings"], "properties": {"readings": {
+        "description": "The readings: time (ISO 8601 with its offset), temperature in °C, optionally humidity in "
+                       "% and the logger's id.",
+        "example": [{"time": "2026-07-15T12:00:00+08:00", "temperature": 3.2, "humidity": 85, "logger": "RC5-0042"}],
         "type": "array", "maxItems": 10000, "items": {"type": "object", "required": ["time", "temperature"],
                                                       "properties": {"time": {"type": "string", "format": "date-time"},
                                                                      "temperature": {"type": "number"},
                                                                      "humidity": {"type": "number"},
                                                                      "logger": {"type": "string"}}}}}}},
     "text/csv": {"schema": {"type": "string", "description": "A logger file: time,temperature[,humidity]"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
-                                                                                  "format": "binary"}}}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {
+        "type": "string", "format": "binary", "description": "A logger's CSV file (docs/cold-chain.md).",
+        "example": "time,temperature\n2026-07-15T12:00:00+08:00,3.2\n"}}}},
 }}}
 LIMIT_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "properties": {"low": {"type": "number", "nullable": True},
-                                     "high": {"type": "number", "nullable": True}}}}}}}
+    "type": "object", "properties": {
+        "low": {"type": "number", "nullable": True, "description": "The lowest allowed °C (null: none).",
+                "example": -1},
+        "high": {"type": "number", "nullable": True, "description": "The highest allowed °C (null: none).",
+                 "example": 4}}}}}}}
 REASON_DOC = {"requestBody": {"content": {"application/json": {"schema": {
-    "type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}}}}}}
+    "type": "object", "properties": {"reason": {"type": "string", "maxLength": 500, "example": "冷机故障已修复",
+                                                "description": "Why: shown with the hold or the dismissal."}}}}}}}
 
 
 def tolerance() -> datetime.timedelta:

@@ -31,16 +31,20 @@ SETTINGS = {"type": "object", "description": "By kind, whether it is also sent b
 class ReadSchema(BaseSchema):
     """Which notifications to mark read (all when `ids` is left out)."""
 
-    ids = fields.List(fields.Integer(), load_default=None, metadata={"example": [7, 8]})
+    ids = fields.List(fields.Integer(), load_default=None,
+                      metadata={"description": "The ids to mark read; all when left out.", "example": [7, 8]})
 
 
 class SettingsSchema(BaseSchema):
     """How to be told."""
 
     kinds = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Boolean()),
-                        load_default=dict, metadata={"example": {"lot_recalled": {"mail": True, "webhook": True}}})
+                        load_default=dict, metadata={"description": "By kind of notification, whether it is also "
+                                                                    "sent by mail and to the webhook.",
+                                                     "example": {"lot_recalled": {"mail": True, "webhook": True}}})
     webhook_url = fields.String(load_default=None, allow_none=True,
-                                metadata={"example": "https://erp.example.cn/hooks/trace"})
+                                metadata={"description": "Where notifications are POSTed; empty to remove it, left "
+                                                         "out to keep it.", "example": "https://erp.example.cn/hooks/trace"})
 
 
 def _dump(notification, language: str) -> dict:

@@ -42,6 +42,7 @@ class RouteDoc:
     content_type: str = "application/json"
     extra: dict = field(default_factory=dict)
     produces: str = "application/json"
+    description: str = ""
 
 
 ROUTES: list[RouteDoc] = []
@@ -100,9 +101,11 @@ def authenticate():
 
 def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=None, response=None,
           status: int = 200, errors: tuple[int, ...] = (), auth: bool = True, content_type: str = "application/json",
-          produces: str = "application/json", extra: dict | None = None):
+          produces: str = "application/json", extra: dict | None = None, description: str = ""):
     """Declare an API route: authenticate, load the body and query with schemas, document it.
 
+    `description` says what the operation is for, who may call it and what it answers (else the OpenAPI document
+    takes it from `supply.api.openapi_text.OPERATIONS`).
     `produces` is the media type of a successful answer (a view that answers other than JSON returns a Response).
     `extra` adds to the route's OpenAPI operation (a file upload's requestBody, other success responses).
     """
@@ -124,7 +127,7 @@ def route(rule: str, method: str, *, summary: str, tag: str, body=None, query=No
 
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
         ROUTES.append(RouteDoc(rule, method, summary, tag, body, query, response, status, errors, auth, content_type,
-                               produces=produces, extra=extra or {}))
+                               produces=produces, extra=extra or {}, description=description))
         return view
 
     return decorator

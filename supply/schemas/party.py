@@ -75,8 +75,9 @@ class PartySchema(BaseSchema):
     kind = fields.String()
     credit_code = fields.String(allow_none=True)
     county = fields.String()
-    province = fields.String()
-    city = fields.String()
+    province = fields.String(metadata={"description": "The provincial-level division, in Chinese.",
+                                       "example": "广东省"})
+    city = fields.String(metadata={"description": "The city, in Chinese.", "example": "深圳市"})
     address = fields.String()
     created_at = LocalDateTime()
 

@@ -184,7 +184,8 @@ def test_demo_vegetables_go_from_member_farms_to_shenzhen_and_a_recall_reaches_a
     page = client.get(f"/t/{pack.public_token}", headers={"Accept-Language": "en"})
     assert "This batch has been recalled." in page.get_data(as_text=True)
     # Its product has a GTIN, so the GS1 Digital Link URI answers, and says it is recalled.
-    status = client.get(f"/01/{pack.product.gtin}/10/{pack.lot_code}?linkType=gs1:recallStatus")
+    status = client.get(f"/01/{pack.product.gtin}/10/{pack.lot_code}?linkType=gs1:recallStatus",
+                            base_url="https://trace.example.cn", follow_redirects=True)
     assert status.status_code == 200 and status.get_json()["recalled"] is True
 
 

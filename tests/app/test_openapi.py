@@ -93,6 +93,9 @@ def test_every_operation_documents_its_errors(spec):
         for status, response in responses.items():
             if int(status) < 400:
                 continue
+            if status == "414":  # answered by the proxy in front (nginx), as HTML, before the service sees it
+                assert list(_resolve(spec, response)["content"]) == ["text/html"], where
+                continue
             schema = _resolve(spec, response)["content"]["application/json"]["schema"]
             assert schema == {"$ref": ERROR_REF}, where
 

@@ -205,16 +205,19 @@ def test_a_page_older_than_the_limit_is_rendered_again(client, renders, monkeypa
     assert len(renders) == 2
 
 
-def test_digital_link_pages_are_kept_under_their_own_path(client, renders):
+def test_a_digital_link_uri_redirects_to_the_one_kept_page_of_its_token(client, renders):
+    """A label printed with the Digital Link URI reaches the page at /t/<token>: one page kept, every scan counted."""
     product = make_product(gtin="06901234567892")
     batch = make_batch(product=product, lot_code="DL-CACHE")
     link = "/01/06901234567892/10/DL-CACHE"
-    by_link = text_of(client, link)
-    assert "DL-CACHE" in by_link and "next=/01/06901234567892/10/DL-CACHE" in by_link
+    redirect = client.get(link, headers=EN)
+    assert redirect.status_code == 307
+    assert redirect.headers["Location"] == f"https://trace.example.cn/t/{batch.public_token}"
     by_token = text_of(client, f"/t/{batch.public_token}")
-    assert f"next=/t/{batch.public_token}" in by_token
-    assert scanned(text_of(client, link)) == 3
-    assert len(renders) == 2
+    assert "DL-CACHE" in by_token and f"next=/t/{batch.public_token}" in by_token
+    again = client.get(link, headers=EN, base_url="https://trace.example.cn", follow_redirects=True)
+    assert scanned(again.get_data(as_text=True)) == 2
+    assert len(renders) == 1
 
 
 def test_unknown_tokens_still_404(client):

@@ -129,7 +129,8 @@ def test_a_stored_traditional_name_is_shown_instead_of_the_conversion(client, wo
 
 def test_traditional_json_answers_carry_every_name_in_traditional_characters(client, world):
     base = f"/01/{GTIN}/10/HK-M"
-    trace = client.get(f"{base}?linkType=gs1:traceability", headers=HANT).get_json()
+    trace = client.get(f"{base}?linkType=gs1:traceability", headers=HANT,
+                       base_url="https://trace.example.cn", follow_redirects=True).get_json()
     assert trace["product"]["name"] == "西兰花" and trace["product"]["name_zh_hant"] == "西蘭花"
     assert trace["product"]["name_en"] == "Broccoli"
     assert trace["product"]["variety"] == {"name": "耐寒优秀", "name_zh_hant": "耐寒優秀",
@@ -143,7 +144,8 @@ def test_traditional_json_answers_carry_every_name_in_traditional_characters(cli
     assert {"甘河冷鏈物流公司"} <= {step["counterpart"]["name_zh_hant"] for step in trace["journey"]
                                      if step["counterpart"]}
     assert {up["product"]["name_zh_hant"] for up in trace["made_from"]} == {"西蘭花"}
-    certification = client.get(f"{base}?linkType=gs1:certificationInfo", headers=HANT).get_json()
+    certification = client.get(f"{base}?linkType=gs1:certificationInfo", headers=HANT,
+                               base_url="https://trace.example.cn", follow_redirects=True).get_json()
     [test] = certification["tests"]
     assert test["lab"]["name_zh_hant"] == "西寧市農產品質量檢測中心"
     assert test["analyte"] == {"name": "有机磷和氨基甲酸酯类", "name_zh_hant": "有機磷和氨基甲酸酯類",

@@ -64,7 +64,8 @@ def test_the_journey_includes_the_upstream_steps_in_time_order(client):
 
 def test_the_public_json_names_the_first_mile(client):
     yak_chain()
-    data = client.get(f"/01/{_gtin_lot('YAK-CUT1')}?linkType=gs1:traceability").get_json()
+    data = client.get(f"/01/{_gtin_lot('YAK-CUT1')}?linkType=gs1:traceability",
+                      base_url="https://trace.example.cn", follow_redirects=True).get_json()
     [first] = data["first_mile"]
     assert first["lots"] == ["YAK-1"] and first["unit"] == "head" and first["quantity"] == "1.000"
     assert {lot["lot"]: lot["first_mile"] for lot in data["made_from"]} == {"YAK-C": False, "YAK-1": True}

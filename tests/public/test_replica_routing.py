@@ -94,7 +94,8 @@ def test_public_pages_read_the_replica_and_their_scans_are_written_to_the_primar
 
     text = client.get(page, headers=EN).get_data(as_text=True)
     assert "COPY-LOT" in text and RECALL not in text
-    status = client.get(f"/01/{GTIN}/10/COPY-LOT?linkType=gs1:recallStatus").get_json()
+    status = client.get(f"/01/{GTIN}/10/COPY-LOT?linkType=gs1:recallStatus",
+                        base_url="https://trace.example.cn", follow_redirects=True).get_json()
     assert status["recalled"] is False
     assert client.get(f"{page}/qr.svg").status_code == 200
     assert _scans() == (4, 0)

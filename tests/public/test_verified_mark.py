@@ -90,16 +90,17 @@ def test_the_public_json_gives_when_the_record_was_verified(client):
     lot = a_lot()
     checked_at(lot, CHECKED)
     url = f"/01/{GTIN}/10/{lot.lot_code}?linkType=gs1:traceability"
-    answer = client.get(url).get_json()
+    answer = client.get(url, base_url="https://trace.example.cn", follow_redirects=True).get_json()
     assert (answer["record_verified"], answer["record_verified_at"]) == (True, "2026-12-07T10:40:05+08:00")
 
     forge(lot)
     report = verify_round(10)
-    answer = client.get(url).get_json()
+    answer = client.get(url, base_url="https://trace.example.cn", follow_redirects=True).get_json()
     assert answer["record_verified"] is False
     assert answer["record_verified_at"] == report.started.replace(tzinfo=datetime.UTC).astimezone(
         datetime.timezone(datetime.timedelta(hours=8))).isoformat(timespec="seconds")
 
     never = make_batch(product=make_product(gtin="06901234567885"), lot_code="NEVER-1")
-    answer = client.get(f"/01/06901234567885/10/{never.lot_code}?linkType=gs1:traceability").get_json()
+    answer = client.get(f"/01/06901234567885/10/{never.lot_code}?linkType=gs1:traceability",
+                        base_url="https://trace.example.cn", follow_redirects=True).get_json()
     assert (answer["record_verified"], answer["record_verified_at"]) == (None, None)

@@ -137,12 +137,13 @@ def test_public_page_of_a_downstream_pack_shows_the_banner(client, world):
 
 def test_digital_link_recall_status_answers_true(client, world):
     url = f"/01/{GTIN14}/10/P2?linkType=gs1:recallStatus"
-    assert client.get(url).get_json()["recalled"] is False
+    assert client.get(url, base_url="https://trace.example.cn", follow_redirects=True).get_json()["recalled"] is False
     open_one(client, world)
-    status = client.get(url).get_json()
+    status = client.get(url, base_url="https://trace.example.cn", follow_redirects=True).get_json()
     assert status["recalled"] is True and status["batch_recalled"] is True
     # The other farm's lot that went into the merge is not recalled, but a pack made from it is.
-    assert client.get(f"/01/{GTIN14}/10/F2X?linkType=gs1:recallStatus").get_json()["recalled"] is False
+    assert client.get(f"/01/{GTIN14}/10/F2X?linkType=gs1:recallStatus",
+                      base_url="https://trace.example.cn", follow_redirects=True).get_json()["recalled"] is False
 
 
 def test_mock_recall_answers_the_report_and_writes_nothing(client, world):

@@ -1,11 +1,11 @@
-"""GS1 Digital Link: parse `/01/<GTIN>/10/<lot>` URIs strictly, and describe the link types of a batch."""
+"""GS1 Digital Link: parse `/01/<GTIN>[/22/<variant>][/10/<lot>][/21/<serial>]` URIs strictly, and find what each
+level of a URI names (the lot, the product of the GTIN) for the walk-up rule of the GS1 resolver standard."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
 from urllib.parse import unquote
 
 from supply.i18n import N_
@@ -18,39 +18,52 @@ from supply.services.custody.batches import with_origin
 MAX_PATH = 256
 # GS1 Digital Link 1.2, key qualifiers of GTIN in their only allowed order: CPV (22), lot (10), serial (21).
 QUALIFIER_ORDER = ("22", "10", "21")
-VOC = "https://gs1.org/voc/"
-# (link type, media type, English title); the first is the default link.
-LINK_TYPES = (
-    ("gs1:pip", "text/html", "Product information page"),
-    ("gs1:traceability", "application/json", "Traceability: origin and journey of the lot"),
-    ("gs1:certificationInfo", "application/json", "Certificates covering the lot"),
-    ("gs1:recallStatus", "application/json", "Recall status of the lot"),
-)
-LINKSET_TYPES = ("linkset", "all")
 DATE_RE = re.compile(r"^[0-9]{6}$")
 
 
 class BadLink(ValueError):
-    """A Digital Link URI that is malformed or that this resolver does not serve (answered with 400)."""
+    """A Digital Link URI that is malformed (answered with 400)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-@dataclass
+@dataclass(frozen=True)
+class Level:
+    """One level of a URI, from the URI itself up to its GTIN: its path as asked (still percent-encoded) and the
+    qualifiers it keeps."""
+
+    path: str
+    qualifiers: tuple[tuple[str, str], ...]
+
+    @property
+    def lot(self) -> str | None:
+        """The lot this level names: only a level whose one qualifier is the lot (10) names one of our lots."""
+        keys = [key for key, _ in self.qualifiers]
+        return self.qualifiers[0][1] if keys == ["10"] else None
+
+
+@dataclass(frozen=True)
 class DigitalLink:
-    """The primary key and qualifier of a parsed URI."""
+    """A parsed URI: its GTIN-14 and its levels, the most granular first, the GTIN's last."""
 
     gtin: str
-    lot: str
+    levels: tuple[Level, ...]
+
+    @property
+    def lot(self) -> str | None:
+        """The lot the URI names, with or without a serial after it."""
+        return next((level.lot for level in self.levels if level.lot is not None), None)
 
 
 def parse_path(raw_path: str) -> DigitalLink:
-    """Parse the raw (still percent-encoded) path of a Digital Link URI, or raise BadLink."""
+    """Parse the raw (still percent-encoded) path of a Digital Link URI, or raise BadLink. A trailing slash is
+    tolerated."""
     if len(raw_path) > MAX_PATH:
         raise BadLink(N_("The address is too long."))
-    segments = raw_path.strip("/").split("/") if raw_path.strip("/") else []
+    trimmed = raw_path.strip("/")
+    segments = trimmed.split("/") if trimmed else []
     if len(segments) < 2 or len(segments) % 2 or segments[0] != "01":
         raise BadLink(N_("A GS1 Digital Link reads /01/<GTIN>/10/<lot>."))
     gtin = normalise_gtin(segments[1])
@@ -60,14 +73,13 @@ def parse_path(raw_path: str) -> DigitalLink:
     keys = [key for key, _ in pairs]
     if any(key not in QUALIFIER_ORDER for key in keys) or keys != sorted(set(keys), key=QUALIFIER_ORDER.index):
         raise BadLink(N_("The qualifiers after the GTIN must be 22, 10 and 21, in that order, each once."))
-    values = dict(pairs)
-    if "10" not in values:
-        raise BadLink(N_("This resolver serves lots: add /10/<lot> after the GTIN."))
-    if "22" in values or "21" in values:
-        raise BadLink(N_("This resolver serves lots only, without variant (22) or serial number (21)."))
-    if not is_valid_lot_code(values["10"]):
-        raise BadLink(N_("The lot is not valid: 1 to 20 characters of the GS1 set."))
-    return DigitalLink(gtin, values["10"])
+    for key, value in pairs:
+        if not is_valid_lot_code(value):
+            raise BadLink(N_("The lot is not valid: 1 to 20 characters of the GS1 set.") if key == "10"
+                          else N_("A variant or serial number is 1 to 20 characters of the GS1 set."))
+    levels = tuple(Level("/" + "/".join(segments[:2 + 2 * count]), tuple(pairs[:count]))
+                   for count in range(len(pairs), -1, -1))
+    return DigitalLink(gtin, levels)
 
 
 def check_date(value: str) -> None:
@@ -79,49 +91,11 @@ def check_date(value: str) -> None:
         raise BadLink(N_("A date is written YYMMDD."))
 
 
-def find_batch(link: DigitalLink) -> Batch | None:
+def find_batch(gtin: str, lot: str) -> Batch | None:
     """Return the batch of a GTIN and lot, with its product, origin party and site."""
-    return (
-        with_origin()
-        .where((Product.gtin == link.gtin) & (Batch.lot_code == link.lot))
-        .first()
-    )
+    return with_origin().where((Product.gtin == gtin) & (Batch.lot_code == lot)).first()
 
 
-def anchor(base_url: str, link: DigitalLink) -> str:
-    """Return the canonical URI of the lot (GTIN-14, lot percent-encoded)."""
-    return f"{base_url.rstrip('/')}/01/{link.gtin}/10/{quote(link.lot, safe='')}"
-
-
-def link_header(uri: str) -> str:
-    """Return the Link header (RFC 8288) listing every link type of the lot and its linkset."""
-    links = [f'<{uri}?linkType={name}>; rel="{VOC}{name[4:]}"; type="{media}"; title="{title}"'
-             for name, media, title in LINK_TYPES]
-    links.append(f'<{uri}?linkType=linkset>; rel="linkset"; type="application/linkset+json"')
-    return ", ".join(links)
-
-
-def linkset(uri: str, languages: list[str]) -> dict:
-    """Return the lot's links as an RFC 9264 linkset."""
-    entry: dict = {"anchor": uri}
-    for name, media, title in LINK_TYPES:
-        link = {"href": f"{uri}?linkType={name}", "title": title, "type": media}
-        if media == "text/html":
-            link["hreflang"] = languages
-        entry[f"{VOC}{name[4:]}"] = [link]
-    return {"linkset": [entry]}
-
-
-def resolver_description(base_url: str) -> dict:
-    """Describe this resolver for /.well-known/gs1resolver."""
-    return {
-        "name": "Xining highland produce traceability resolver",
-        "resolverRoot": base_url.rstrip("/"),
-        "supportedPrimaryKeys": ["gtin"],
-        "supportedQualifiers": {"gtin": ["lot"]},
-        "supportedDataAttributes": ["17"],
-        "supportedLinkTypes": [name for name, _, _ in LINK_TYPES] + list(LINKSET_TYPES),
-        "defaultLinkType": LINK_TYPES[0][0],
-        "linkTypeDefaultCanBeLinkset": False,
-        "supportedContextValuesEnumerated": [],
-    }
+def find_product(gtin: str) -> Product | None:
+    """Return the product of a GTIN-14."""
+    return Product.get_or_none(Product.gtin == gtin)
