@@ -218,6 +218,9 @@ def _certification_bodies(world: dict) -> dict:
         ("POST", "/recalls/<code>/notices"): (f"/recalls/{recall.code}/notices", {
             "party": site.party.code, "channel": "phone", "sent_at": "2026-07-01T09:00:00+08:00", "note": "n"}),
         ("POST", "/recalls/<code>/close"): (f"/recalls/{recall.code}/close", {"note": "n"}),
+        ("POST", "/notifications/read"): ("/notifications/read", {"ids": [1]}),
+        ("PUT", "/notifications/settings"): ("/notifications/settings", {
+            "kinds": {"lot_held": {"mail": False, "webhook": True}}, "webhook_url": "https://erp.example.cn/hook"}),
     }
 
 
