@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from supply.models.batch import BatchStatus
 from supply.models.certification import CertificateStatus
 from supply.models.custody import ShipmentStatus
+from supply.units import COUNTED_UNITS
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -162,5 +163,6 @@ def register_labels(app: Flask) -> None:
     app.jinja_env.globals["label_options"] = {name: table for name, table in LABELS.items()}
     app.jinja_env.globals["options"] = options
     # Templates that branch on a status compare with the same constants as the code.
+    app.jinja_env.globals["counted_units"] = COUNTED_UNITS
     app.jinja_env.globals.update(BatchStatus=BatchStatus, ShipmentStatus=ShipmentStatus,
                                  CertificateStatus=CertificateStatus)
