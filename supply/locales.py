@@ -17,6 +17,8 @@ from flask_babel import gettext
 from supply.i18n import LANG_COOKIE
 from supply.i18n import TRADITIONAL_AREAS
 from supply.i18n import choose_language
+from supply.services.errors import Message
+from supply.services.errors import Unit
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -39,7 +41,9 @@ def _readable(locale: str) -> str:
 
 
 def translate_message(message: str) -> str:
-    """Translate a message, also one with numbers in it ("At most 100 characters.")."""
+    """Translate a message, also one with numbers in it ("At most 100 characters.") or with values (`Message`)."""
+    if isinstance(message, Message):
+        return gettext(message.template) % {name: _translated_value(value) for name, value in message.values.items()}
     translated = gettext(message)
     if translated != message or not NUMBER.search(message):
         return translated
@@ -51,6 +55,17 @@ def translate_message(message: str) -> str:
     for number in numbers:
         translated = translated.replace("{n}", number, 1)
     return translated
+
+
+def _translated_value(value) -> str:
+    """Translate one value of a message: a unit, a message, or a list of messages joined in the reader's way."""
+    if isinstance(value, list):
+        return gettext("; ").join(translate_message(item) for item in value)
+    if isinstance(value, Unit):
+        return gettext(str(value))
+    if isinstance(value, Message):
+        return translate_message(value)
+    return str(value)
 
 
 def translate_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
