@@ -164,5 +164,7 @@ def register_labels(app: Flask) -> None:
     app.jinja_env.globals["options"] = options
     # Templates that branch on a status compare with the same constants as the code.
     app.jinja_env.globals["counted_units"] = COUNTED_UNITS
+    # Temperatures go below zero: a text keypad has the minus key that many phones' decimal keypads lack.
+    app.jinja_env.globals["temperature_attrs"] = 'inputmode="text" autocomplete="off" spellcheck="false"'
     app.jinja_env.globals.update(BatchStatus=BatchStatus, ShipmentStatus=ShipmentStatus,
                                  CertificateStatus=CertificateStatus)

@@ -17,3 +17,22 @@
     table.classList.add("cards");
   });
 })();
+
+// A shipment's receiving site: offer only the sites of the receiving party chosen above it.
+(function () {
+  "use strict";
+  var party = document.querySelector("select[name=to_party]");
+  var site = document.querySelector("select[name=to_site]");
+  if (!party || !site) { return; }
+  var follow = function () {
+    var code = party.value;
+    Array.prototype.forEach.call(site.querySelectorAll("optgroup"), function (group) {
+      var mine = !!code && group.label.slice(-(code.length + 2)) === "(" + code + ")";
+      group.hidden = !mine;
+      group.disabled = !mine;
+      if (!mine && group.contains(site.selectedOptions[0] || null)) { site.value = ""; }
+    });
+  };
+  party.addEventListener("change", follow);
+  follow();
+})();
