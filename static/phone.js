@@ -36,3 +36,18 @@
   party.addEventListener("change", follow);
   follow();
 })();
+
+// The register form asks for an ear tag only when the product chosen is live yak.
+(function () {
+  "use strict";
+  var box = document.querySelector(".ear-tag[data-products]");
+  var product = document.querySelector("select[name=product]");
+  if (!box || !product) { return; }
+  var codes = box.getAttribute("data-products").split(" ").filter(Boolean);
+  var follow = function () {
+    var input = box.querySelector("input");
+    box.hidden = codes.indexOf(product.value) < 0 && !(input && input.value) && !box.querySelector(".error");
+  };
+  product.addEventListener("change", follow);
+  follow();
+})();

@@ -186,3 +186,27 @@ def test_thirty_copies_of_a_counted_lot_decode_back_to_the_lot(browser, live_ser
         context.close()
     assert len(decoded) == 30
     assert {urlsplit(url).path for url in decoded} == {f"/t/{batch.public_token}"}
+
+
+def test_the_receiving_sites_follow_the_receiving_party_and_the_ear_tag_only_live_yak(browser, live_server):
+    email = "producer@example.com"
+    with connection():
+        receiver = Party.get(Party.code == "OP-GANHE-COLD")
+        own = {site.code for site in Site.select().where(Site.party == receiver.id)}
+    context = _phone(browser, live_server)
+    try:
+        page = context.new_page()
+        _log_in(page, email, live_server.demo_passwords[email])
+        page.goto("/shipments/new")
+        page.select_option("select[name=to_party]", receiver.code)
+        offered = page.evaluate("() => [...document.querySelectorAll('select[name=to_site] optgroup')]"
+                                ".filter(g => !g.hidden).flatMap(g => [...g.querySelectorAll('option')]"
+                                ".map(o => o.value))")
+        assert set(offered) == own
+        expect(page.locator("input[name=set_point]")).to_have_attribute("inputmode", "text")
+        assert _width(page) <= PHONE["width"]
+        page.goto("/batches/new")
+        expect(page.locator("select[name=product] option[value=VEG-CABBAGE]")).to_have_count(1)
+        expect(page.locator("input[name=ear_tag]")).to_be_hidden()  # a vegetable cooperative: no ear tag
+    finally:
+        context.close()
