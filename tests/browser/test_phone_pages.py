@@ -87,6 +87,10 @@ def test_no_list_page_of_any_role_scrolls_sideways(browser, live_server):
                     wide.append(f"{email} {path}: {_width(page)} px")
             if email == "inspector@example.com":
                 page.goto("/certificates/")
+                card = page.locator("main table tbody tr").first
+                expect(card.locator("td[data-label='状态']")).to_be_visible()
+                expect(card.locator("td[data-label='持证主体']")).to_be_visible()
+                expect(card).to_contain_text(re.compile(r"已等待 \d+ 天"))
                 page.screenshot(path=SCREENSHOTS / "phone-review-queue.png")
         finally:
             context.close()

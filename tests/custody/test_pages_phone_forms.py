@@ -44,3 +44,9 @@ def test_the_lot_picker_shows_product_on_hand_with_unit_and_status_in_chinese(cl
     html = unescape(client.get("/shipments/new").text)
     assert f"{world.batch.lot_code} · {world.batch.product.name} · 500 千克 · 在库" in html
     assert 'name="set_point" value="" inputmode="text"' in " ".join(html.split())
+
+
+def test_the_shipment_page_prints_the_labels_of_its_lots(client, world):
+    shipment = shipped(world)
+    html = client.get(f"/shipments/{shipment.code}").text
+    assert f'href="/labels?lots={world.batch.lot_code}"' in html
