@@ -18,6 +18,8 @@ from supply.i18n import LANG_COOKIE
 from supply.i18n import LANG_PARAM
 from supply.i18n import PUBLIC_AREAS
 from supply.i18n import choose_language
+from supply.services.errors import Message
+from supply.services.errors import Unit
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -35,7 +37,9 @@ def select_locale() -> str:
 
 
 def translate_message(message: str) -> str:
-    """Translate a message, also one with numbers in it ("At most 100 characters.")."""
+    """Translate a message, also one with numbers in it ("At most 100 characters.") or with values (`Message`)."""
+    if isinstance(message, Message):
+        return gettext(message.template) % {name: _translated_value(value) for name, value in message.values.items()}
     translated = gettext(message)
     if translated != message or not NUMBER.search(message):
         return translated
@@ -47,6 +51,17 @@ def translate_message(message: str) -> str:
     for number in numbers:
         translated = translated.replace("{n}", number, 1)
     return translated
+
+
+def _translated_value(value) -> str:
+    """Translate one value of a message: a unit, a message, or a list of messages joined in the reader's way."""
+    if isinstance(value, list):
+        return gettext("; ").join(translate_message(item) for item in value)
+    if isinstance(value, Unit):
+        return gettext(str(value))
+    if isinstance(value, Message):
+        return translate_message(value)
+    return str(value)
 
 
 def translate_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -47,3 +47,30 @@ class Unauthorized(ServiceError):
     """No valid credentials: none, unknown, or expired."""
 
     status = 401
+
+
+class Unit(str):
+    """A unit code inside a message (`kg`), shown in the reader's language where the message is translated."""
+
+
+class Message(str):
+    """A message with values in it: the English text, plus its template and values to translate where it is shown.
+
+    Values may be numbers already written out ("1,250"), `Unit`s, other `Message`s, or lists of messages (joined by
+    "; " in English, "；" in Chinese), so that a message can name the numbers, units and places it is about.
+    """
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values) -> Message:
+        """Write the English text now; keep the template and values for translation."""
+        english = {name: "; ".join(value) if isinstance(value, list) else value for name, value in values.items()}
+        text = super().__new__(cls, template % english)
+        text.template, text.values = template, values
+        return text
+
+
+def amount(quantity) -> str:
+    """Write a quantity with thousands separators and no trailing zeros ("4,240", "12.5")."""
+    return format(quantity.normalize(), ",f")

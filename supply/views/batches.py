@@ -22,6 +22,7 @@ from supply.services.certification.standing import lot_standings
 from supply.services.custody import batches as batch_service
 from supply.services.masterdata import parties as party_service
 from supply.services.masterdata import products as product_service
+from supply.services.masterdata.party_categories import categories_of_party
 from supply.views.chain import chain_context
 from supply.views.filters import local_name
 from supply.views.forms import FormResult
@@ -46,10 +47,19 @@ def _site_options(all_sites: bool) -> list[tuple[str, str]]:
     return code_options(party_service.list_sites({"party": g.user.party.code}))
 
 
-def _product_options() -> list[tuple[str, str]]:
+def _products(every: bool) -> list:
+    """List the products of the categories the user's party works with (or every product: admins, `?all=1`)."""
+    products = product_service.list_products({})
+    if every or permissions.is_admin(g.user):
+        return products
+    categories = categories_of_party(g.user.party_id)
+    return [product for product in products if product.category in categories]
+
+
+def _product_options(products: list) -> list[tuple[str, str]]:
     """List products with their default unit, which an empty unit field stands for."""
     return [(product.code, f"{local_name(product)} ({product.code}) · {UNIT_LABELS.get(product.unit, product.unit)}")
-            for product in product_service.list_products({})]
+            for product in products]
 
 
 def _registered(batch):
@@ -77,14 +87,19 @@ def index():
 @roles_required(*permissions.REGISTERING_ROLES)
 def register():
     """Register a batch at one of the user's sites."""
+    every = request.args.get("all") == "1"
+    products = _products(every)
     return form_page(
         "batches/register.html",
         BatchCreateSchema(),
         lambda data: batch_service.register_batch(g.user, data),
         _registered,
         values={"produced_on": local_today().isoformat()},
-        product_options=_product_options(),
+        product_options=_product_options(products),
         site_options=_site_options(permissions.is_admin(g.user)),
+        every_product=every,
+        # The ear tag is asked only for live yak: the field shows for those products alone.
+        live_yak=[product.code for product in products if product.category == "live_yak"],
     )
 
 

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from supply.analytes import analyte_name
+from supply.clock import local_today
 from supply.clock import to_local
 from supply.names import record_name
 from supply.places import county_name
@@ -55,6 +56,11 @@ def local_analyte(analyte: str | None) -> str:
     return analyte_name(analyte, str(get_locale()))
 
 
+def days_ago(value) -> int:
+    """Count the whole days, in Beijing time, from a stored UTC time to today (how long a request has waited)."""
+    return (local_today() - to_local(value).date()).days if value else 0
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters, and the category's registration event, available to templates."""
     app.jinja_env.filters["local_time"] = local_time
@@ -64,5 +70,6 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["local_analyte"] = local_analyte
     app.jinja_env.filters["local_province"] = local_province
     app.jinja_env.globals["province_options"] = province_options
+    app.jinja_env.filters["days_ago"] = days_ago
     # The words of a registration follow what its date records (supply.units): harvested, propagated, born.
     app.jinja_env.globals["registration_event"] = registration_event

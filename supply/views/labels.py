@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from supply.models.batch import BatchStatus
 from supply.models.certification import CertificateStatus
 from supply.models.custody import ShipmentStatus
+from supply.units import COUNTED_UNITS
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -163,5 +164,8 @@ def register_labels(app: Flask) -> None:
     app.jinja_env.globals["label_options"] = {name: table for name, table in LABELS.items()}
     app.jinja_env.globals["options"] = options
     # Templates that branch on a status compare with the same constants as the code.
+    app.jinja_env.globals["counted_units"] = COUNTED_UNITS
+    # Temperatures go below zero: a text keypad has the minus key that many phones' decimal keypads lack.
+    app.jinja_env.globals["temperature_attrs"] = 'inputmode="text" autocomplete="off" spellcheck="false"'
     app.jinja_env.globals.update(BatchStatus=BatchStatus, ShipmentStatus=ShipmentStatus,
                                  CertificateStatus=CertificateStatus)

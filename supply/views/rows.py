@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from supply.services.errors import ServiceError
 from supply.views.filters import local_name
 from supply.views.filters import quantity
+from supply.views.labels import STATUS_LABELS
 from supply.views.labels import UNIT_LABELS
 
 # A form shows at most this many rows of one kind; larger lists go through the API or the CSV import.
@@ -82,6 +84,10 @@ def lot_options(holdings) -> list[tuple[str, list[tuple[str, str]]]]:
         batch, site = holding.batch, holding.site
         group = groups.setdefault(site.id, (f"{local_name(site)} ({site.code})", []))
         unit = UNIT_LABELS.get(batch.unit, batch.unit)
-        group[1].append((batch.lot_code,
-                         f"{batch.lot_code} · {local_name(batch.product)} · {quantity(holding.on_hand)} {unit}"))
+        # The ear tag tells live yak apart; a status other than active warns before the lot is picked.
+        text = f"{batch.lot_code} · {local_name(batch.product)} · {quantity(holding.on_hand)} {unit}"
+        if batch.ear_tag:
+            text += f" · {gettext('Ear tag')} {batch.ear_tag}"
+        text += f" · {STATUS_LABELS.get(batch.status, batch.status)}"
+        group[1].append((batch.lot_code, text))
     return list(groups.values())

@@ -94,7 +94,7 @@ def test_empty_rows_are_ignored_and_messages_land_beside_their_row(client, world
     assert selected(response.text, "lines.1.lot") == other.lot_code
     assert input_value(response.text, "lines.1.quantity") == "30"
     assert "More than is on hand." in field_error(response.text, "lines.1.quantity")
-    assert f"{other.lot_code}: 20 kg" in field_error(response.text, "lines.1.quantity")
+    assert f"Lot {other.lot_code} at {world.site.name}: 20 kg." in field_error(response.text, "lines.1.quantity")
     assert field_error(response.text, "lines.0.quantity") == ""
     assert not Shipment.select().exists()
     assert fresh(world.batch).on_hand == Decimal("500")

@@ -133,7 +133,8 @@ def test_mass_balance_violation_shows_the_message_and_writes_nothing(client, pla
     response = client.post("/transformations/", data=form(
         "split", plant.packhouse, inputs=[(lot.lot_code, "500")], outputs=[("", "200", "", ""), ("", "200", "", "")]))
     assert response.status_code == 422
-    assert field_error(response.text, "outputs") == "Outputs plus loss must equal the inputs used."
+    assert field_error(response.text, "outputs") == ("Outputs plus loss must equal the inputs used: in 500 kg, "
+                                                     "out plus loss 400 kg.")
     assert input_value(response.text, "outputs.1.quantity") == "200"  # what was typed comes back
     assert (Batch.select().count(), Event.select().count()) == (batches, events)
     assert fresh(lot).on_hand == Decimal("500")

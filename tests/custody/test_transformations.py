@@ -52,7 +52,8 @@ def test_unbalanced_merge_is_refused_and_writes_nothing(coop):
     events = Event.select().count()
     with pytest.raises(Invalid) as error:
         run(coop["user"], "merge", coop["site"], [(a, "500"), (b, "300")], [{"quantity": "800.5"}])
-    assert error.value.errors == {"outputs": ["Outputs plus loss must equal the inputs used."]}
+    assert error.value.errors == {"outputs": ["Outputs plus loss must equal the inputs used: in 800 kg, out plus "
+                                              "loss 800.5 kg."]}
     assert Event.select().count() == events
     assert Batch.get_by_id(a.id).on_hand == Decimal("500")
 

@@ -21,6 +21,9 @@ from supply.models.batch import BatchStatus
 from supply.models.custody import ShipmentStatus
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
+from supply.services.errors import Message
+from supply.services.errors import Unit
+from supply.services.errors import amount
 from supply.units import is_counted
 
 # Statuses an inspector sets; quantities moving do not change them.
@@ -54,11 +57,24 @@ def take(batch: Batch, party: Party, site: Site, quantity: Decimal, field: str =
         .execute()
     )
     if not taken:
-        left = available(batch, party, site)
-        raise Conflict(
-            N_("More than is on hand."),
-            {field: [N_("More than is on hand."), f"{batch.lot_code}: {format(left.normalize(), 'f')} {batch.unit}"]},
-        )
+        raise shortfall(batch, party, site, field)
+
+
+def shortfall(batch: Batch, party: Party, site: Site, field: str = "quantity") -> Conflict:
+    """Build the 409 for taking more than is on hand, naming what the party has here and at its other sites."""
+    held = {row.site_id: row for row in (
+        Holding.select(Holding, Site)
+        .join(Site)
+        .where(Holding.batch == batch.id, Holding.party == party.id, Holding.on_hand > 0)
+        .order_by(Site.code)
+    )}
+    here = held.pop(site.id, None)
+    places = [Message(N_("at %(site)s: %(quantity)s %(unit)s"), site=place.name, quantity=amount(on_hand),
+                      unit=Unit(batch.unit))
+              for place, on_hand in [(site, here.on_hand if here else Decimal(0))]
+              + [(row.site, row.on_hand) for row in held.values()]]
+    where = Message(N_("Lot %(lot)s %(places)s."), lot=batch.lot_code, places=places)
+    return Conflict(N_("More than is on hand."), {field: [N_("More than is on hand."), where]})
 
 
 def put(batch: Batch, party: Party, site: Site, quantity: Decimal) -> None:

@@ -27,6 +27,9 @@ from supply.services.custody.events import record_event
 from supply.services.custody.shipments import batches_by_lot
 from supply.services.errors import Conflict
 from supply.services.errors import Invalid
+from supply.services.errors import Message
+from supply.services.errors import Unit
+from supply.services.errors import amount
 from supply.services.masterdata.lookup import product_by_code
 from supply.services.masterdata.lookup import site_by_code
 from supply.units import LOT_PREFIXES
@@ -76,7 +79,10 @@ def _check_balance(inputs: list[tuple[Batch, Decimal]], outputs: list[dict], los
     made = sum((o["quantity"] for o in outputs), Decimal(0))
     if len(units) == 1:
         if outputs and made + loss != used:
-            raise Invalid.field("outputs", N_("Outputs plus loss must equal the inputs used."))
+            unit = Unit(units.pop())
+            raise Invalid.field("outputs", Message(
+                N_("Outputs plus loss must equal the inputs used: in %(used)s %(unit)s, out plus loss %(made)s "
+                   "%(unit)s."), used=amount(used), made=amount(made + loss), unit=unit))
         return {"mode": "same_unit", "used": quantity_text(used), "made": quantity_text(made),
                 "loss": quantity_text(loss)}
     made_by_unit: dict[str, Decimal] = {}
@@ -112,7 +118,7 @@ def transform(actor: User, data: dict) -> dict:
                                         N_("Where the unit changes, each input is used whole."))
                 quantity = have
             if quantity <= 0:
-                raise Conflict.field(f"inputs.{i}.quantity", N_("More than is on hand."))
+                raise stock.shortfall(batch, site.party, site, f"inputs.{i}.quantity")
             stock.check_whole(batch.unit, quantity, f"inputs.{i}.quantity")
             stock.take(batch, site.party, site, quantity, field=f"inputs.{i}.quantity")
             inputs.append((batch, quantity))

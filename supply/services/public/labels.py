@@ -16,11 +16,13 @@ from supply.services.custody.batches import with_origin
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
 from supply.services.tracing.trace import lots_visible_to
+from supply.units import COUNTED_UNITS
 
 MAX_LOTS = 500
 MAX_QUERY = MAX_LOTS * 21
 FORMATS = ("sheet", "thermal", "certificate")
 SHEET_SIZE = 24
+MAX_COPIES = 2000  # labels in one run: some 84 A4 sheets, or a roll of thermal labels
 # The compliance certificate (承诺达标合格证) covers vegetables (with cultivated mushrooms), fruit and live livestock.
 CERTIFIED_CATEGORIES = COMPLIANCE_CATEGORIES
 
@@ -74,6 +76,53 @@ def visible_batches(actor: User, lots: list[str]) -> tuple[list[Batch], list[str
     for batch in found:
         batch.certification_marks = marks.get(batch.id, [])
     return found, [lot for lot in lots if lot not in by_lot]
+
+
+def parse_copies(text: str | None) -> int | None:
+    """Read the copies asked for each lot: a whole number 1 to 2,000, or nothing for one per piece on hand."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COPIES:
+        raise Invalid.field("copies", N_("Copies must be a whole number from 1 to 2,000."))
+    return int(text)
+
+
+def default_copies(batch: Batch) -> int:
+    """Return one label per piece on hand for a counted unit (packs, cartons, head), else one label."""
+    if batch.unit in COUNTED_UNITS and batch.on_hand >= 1:
+        return int(batch.on_hand)
+    return 1
+
+
+@dataclass
+class Run:
+    """The labels of one print run, each copy its own label, and what was cut to keep the run within 2,000."""
+
+    labels: list[Label]
+    capped: list[tuple[str, int, int]] = field(default_factory=list)  # (lot, wanted, printed)
+
+
+def plan_run(labels: list[Label], copies: int | None) -> Run:
+    """Repeat each lot's label: the copies asked for, or one per piece on hand, at most 2,000 in the run.
+
+    Copies typed by the user that make more than 2,000 labels are refused (the user chose the number); the default of
+    one per piece is cut down to what the run has room for, and each lot cut short is named.
+    """
+    if copies is not None and copies * len(labels) > MAX_COPIES:
+        raise Invalid.field("copies", N_("At most 2,000 labels in one run: %(lots)s lots × %(copies)s copies "
+                                         "make %(total)s.") % {
+            "lots": len(labels), "copies": f"{copies:,}", "total": f"{copies * len(labels):,}"})
+    run = Run([])
+    room = MAX_COPIES
+    for label in labels:
+        wanted = copies if copies is not None else default_copies(label.batch)
+        printed = min(wanted, room)
+        if printed < wanted:
+            run.capped.append((label.batch.lot_code, wanted, printed))
+        run.labels.extend([label] * printed)
+        room -= printed
+    return run
 
 
 def pages(labels: list[Label], size: int = SHEET_SIZE) -> list[list[Label]]:
