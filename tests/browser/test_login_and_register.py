@@ -79,6 +79,7 @@ def test_log_in_and_see_the_batch_list(page, live_server):
             .first()
         )
     _log_in(page, user.email)
+    page.click("header label.menu-button")  # the menu folds on a phone
     page.click("header nav a[href='/batches/']")
     expect(page.locator("h1")).to_have_text(_zh(live_server, "Batches"))
     expect(page.locator("main table")).to_contain_text(newest.lot_code)
