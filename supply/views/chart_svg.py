@@ -26,8 +26,9 @@ def _text(value) -> str:
     return format(_number(value).normalize(), "f")
 
 
-def bars(labels: list[str], values: list, unit: str = "") -> Markup:
-    """One bar per label, longest scaled to the width; the label above its bar, the value at its end."""
+def bars(labels: list[str], values: list, unit: str = "", units: list[str] | None = None) -> Markup:
+    """One bar per label, longest scaled to the width; the label above its bar, the value (and its unit: `unit` for
+    all, or `units` row by row) at its end."""
     top = max((_number(v) for v in values), default=Decimal(0)) or Decimal(1)
     height = BAR_ROW * max(len(labels), 1)
     parts = [f'<svg class="chart bars" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
@@ -35,7 +36,8 @@ def bars(labels: list[str], values: list, unit: str = "") -> Markup:
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = i * BAR_ROW
         width = int(_number(value) / top * (WIDTH - 70))
-        shown = f"{_text(value)}{(' ' + unit) if unit else ''}"
+        row_unit = units[i] if units else unit
+        shown = f"{_text(value)}{(' ' + row_unit) if row_unit else ''}"
         parts.append(f'<text x="0" y="{y + 10}" font-size="10">{escape(label)}</text>'
                      f'<rect x="0" y="{y + 13}" width="{max(width, 1)}" height="12" fill="{COLOURS[0]}" '
                      f'data-value="{_text(value)}"><title>{escape(label)}: {escape(shown)}</title></rect>'

@@ -94,7 +94,8 @@ def drawing(chart: Chart):
         return None
     labels = [shown(row[0], chart.label) for row in chart.rows]
     if chart.kind == "bars":
-        return bars(labels, [row[1] for row in chart.rows], chart.unit)
+        units = [str(UNIT_LABELS.get(row[2], row[2])) for row in chart.rows] if chart.key == "stock" else None
+        return bars(labels, [row[1] for row in chart.rows], chart.unit, units)
     if chart.kind == "columns":
         series = [head(text) for text in chart.head[1:1 + chart.drawn]]
         return columns(labels, series, chart.drawn_values(), chart.unit)
