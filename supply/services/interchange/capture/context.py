@@ -25,7 +25,7 @@ UNKNOWN_EPC = N_("Unknown EPC: we hold no lot with this code that you may use.")
 OTHER_PRODUCT = N_("This lot is of another product than the GTIN says.")
 NO_PRODUCT = N_("Name the lot's product: a GTIN in its identifier, or its product code in xn:lots.")
 UNKNOWN_GTIN = N_("No product with this GTIN.")
-NOT_OURS = N_("Not accepted by our rules.")
+INPUT_INVALID = N_("The input is not valid.")
 
 
 def prefix_of(document: dict) -> str:
@@ -47,7 +47,7 @@ def load(schema: type[Schema], data: dict, fields: dict[str, str]) -> dict:
         errors = {}
         for name, messages in _flatten(exc.messages).items():
             errors[rename(name, fields)] = messages
-        raise Invalid(N_("The input is not valid."), errors) from exc
+        raise Invalid(INPUT_INVALID, errors) from exc
 
 
 def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:

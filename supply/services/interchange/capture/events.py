@@ -15,6 +15,7 @@ from supply.i18n import N_
 from supply.models import User
 from supply.services.errors import ServiceError
 from supply.services.interchange.capture import objects
+from supply.services.interchange.capture.context import INPUT_INVALID
 from supply.services.interchange.capture.context import Capture
 from supply.services.interchange.capture.context import prefix_of
 from supply.services.interchange.capture.document import check_document
@@ -92,8 +93,15 @@ def _problems(index: int, exc: ServiceError) -> list[dict]:
         return [{"event": index, "field": "", "message": exc.message}]
     found = []
     for field, messages in exc.errors.items():
-        messages = [str(m) for m in messages] or [exc.message]
-        found.append({"event": index, "field": field, "message": messages[0], "detail": "; ".join(messages[1:])})
+        messages = [str(m) for m in messages]
+        if exc.message in messages:
+            messages.remove(exc.message)
+            message = exc.message
+        elif exc.message == INPUT_INVALID and messages:  # a schema's errors: each field says what is wrong
+            message, messages = messages[0], messages[1:]
+        else:  # {"lot": ["VEG-1"]}: the field's entries say what the message is about
+            message = exc.message
+        found.append({"event": index, "field": field, "message": message, "detail": "; ".join(messages)})
     return found
 
 

@@ -105,7 +105,10 @@ def commission(capture: Capture, event: dict, key: str) -> None:
                        {"site": site_field, "lot_code": f"{field}.epcClass", "product": f"{field}.epcClass",
                         "quantity": f"{field}.quantity", "unit": f"{field}.uom", "produced_on": "ilmd",
                         "produced_at": "ilmd", "planting": "ilmd", "source_lots": "ilmd", "ear_tag": "ilmd"})
-        register_batch(capture.actor, checked)
+        call(register_batch, capture, checked, {"site": site_field, "lot_code": f"{field}.epcClass",
+                                                "quantity": f"{field}.quantity", "ear_tag": "ilmd",
+                                                "source_lots": "ilmd", "planting": "ilmd", "produced_on": "ilmd",
+                                                "produced_at": "ilmd", "unit": f"{field}.uom"})
         capture.count("lots")
 
 
@@ -122,7 +125,7 @@ def ship(capture: Capture, event: dict, key: str) -> None:
         lines.append({"lot": batch.lot_code, "quantity": amount(entry, field),
                       "unit": unit_of(entry.get("uom"), f"{field}.uom")})
         fields[f"lines.{i}"] = field
-    fields["lines"] = key
+    fields["lines"] = fields["lot"] = key
     data = {"from_site": site, "to_party": party_code(receiver, receiver_field),
             "to_site": site_code(to_site, to_site_field) if to_site else None, "lines": lines,
             "departed_at": event.get("eventTime"), "doc_number": document_of(event, "desadv"),
