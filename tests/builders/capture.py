@@ -152,10 +152,10 @@ def records_only(counts_by_table: dict[str, int]) -> dict[str, int]:
     return {table: n for table, n in counts_by_table.items() if table not in ("capture_job", "idempotency_key")}
 
 
-def capture_world(app) -> dict:
+def capture_world(app, in_request: bool = True) -> dict:
     """A cooperative with a packhouse and two lots of products with GTINs, an operator with a cold store, a third
-    party's lot, their API headers; captures run within the request."""
-    app.config["CAPTURE_BACKGROUND"] = False
+    party's lot, their API headers; captures run within the request unless told."""
+    app.config["CAPTURE_BACKGROUND"] = not in_request
     coop = make_user(role="producer", party=make_party(kind="cooperative"))
     packhouse = make_site(party=coop.party, kind="packhouse")
     operator = make_user(role="operator", party=make_party(kind="operator"))
