@@ -70,7 +70,7 @@ def job_json(job: CaptureJob) -> dict:
 
 
 @route("/epcis/capture", "POST", summary="Capture an EPCIS 2.0 document's events (all or none), as a job",
-       tag="epcis", response=CaptureJobSchema, status=202, errors=(400, 413, 415), extra=CAPTURE_DOC)
+       tag="epcis", response=CaptureJobSchema, status=202, errors=(400, 413, 415, 422), extra=CAPTURE_DOC)
 def capture(actor):
     """Record a document as a capture job and answer 202 with the job's URL."""
     if request.mimetype not in ("application/json", "application/ld+json"):
