@@ -9,11 +9,12 @@ from dataclasses import field
 from marshmallow import Schema
 from marshmallow import ValidationError
 
+from supply import permissions
 from supply.i18n import N_
 from supply.models import Batch
 from supply.models import Product
 from supply.models import User
-from supply.services.custody.batches import get_batch
+from supply.services.custody.batches import handled_by
 from supply.services.errors import Invalid
 from supply.services.errors import NotFound
 from supply.services.interchange.capture.names import LotName
@@ -77,6 +78,7 @@ class Capture:
     plantings: dict[str, str] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
+    lots: dict[str, Batch] = field(default_factory=dict)
 
     def ext(self, entry: dict, name: str, default=None):
         """Read one of our extension properties of an entry, by our prefix or by its full IRI."""
@@ -110,12 +112,24 @@ class Capture:
         raise Invalid.field(field_name, NO_PRODUCT)
 
     def known_lot(self, uri, field_name: str) -> Batch:
-        """Return a lot an event names that exists and that the actor may use; anything else is refused."""
+        """Return a lot an event names that exists and that the actor may use; anything else is refused.
+
+        A lot the actor may see stays visible for the rest of the document (a party that held a lot keeps seeing
+        it), so each lot is looked up once; the services read and lock it again before they write.
+        """
         name = lot_name(uri, field_name)
-        try:
-            batch = get_batch(self.actor, name.lot_code)
-        except NotFound as exc:
-            raise Invalid.field(field_name, UNKNOWN_EPC) from exc
+        batch = self.lots.get(name.lot_code)
+        if batch is None:
+            batch = Batch.select(Batch, Product).join(Product).where(Batch.lot_code == name.lot_code).get_or_none()
+            try:
+                if batch is None:
+                    raise NotFound(UNKNOWN_EPC)
+                permissions.require_sees_batch(self.actor, batch.origin_party_id, batch.holder_id, handled=lambda: (
+                    Batch.select().where(Batch.id == batch.id, Batch.id.in_(handled_by(self.actor.party_id)))
+                    .exists()))
+            except NotFound as exc:
+                raise Invalid.field(field_name, UNKNOWN_EPC) from exc
+            self.lots[name.lot_code] = batch
         if name.gtin and (batch.product.gtin or "").zfill(14) != name.gtin:
             raise Invalid.field(field_name, OTHER_PRODUCT)
         return batch

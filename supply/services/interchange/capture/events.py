@@ -1,9 +1,9 @@
 """Capture a document's events in one transaction: each event through the service its business step names, every
 bad event listed with its index and the reason, and nothing written when any event is refused.
 
-Each event runs in a savepoint of the document's transaction, so that a refused event's partial writes are undone
-and the events after it are still checked (an event after a refused one may fail only because of it: its error
-says so by naming the lot it could not find). The first refusal decides that the whole document is rolled back.
+Each event's writes are made by a service in a savepoint of the document's transaction, so that a refused event's
+partial writes are undone and the events after it are still checked (an event after a refused one may fail only
+because of it: its error says so by naming the lot it could not find). Any refusal rolls the whole document back.
 """
 
 from __future__ import annotations
@@ -119,8 +119,9 @@ def capture_document(actor: User, document: dict) -> dict:
     with db.atomic():
         for index, event in enumerate(events):
             try:
-                with db.atomic():
-                    _apply(capture, event)
+                # Every write of an event is made by an audited service in a savepoint of its own, which a refusal
+                # rolls back: an event refused before or inside its service call has written nothing.
+                _apply(capture, event)
             except ServiceError as exc:
                 problems.extend(_problems(index, exc))
             except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation):
