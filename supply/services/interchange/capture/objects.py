@@ -105,10 +105,11 @@ def commission(capture: Capture, event: dict, key: str) -> None:
                        {"site": site_field, "lot_code": f"{field}.epcClass", "product": f"{field}.epcClass",
                         "quantity": f"{field}.quantity", "unit": f"{field}.uom", "produced_on": "ilmd",
                         "produced_at": "ilmd", "planting": "ilmd", "source_lots": "ilmd", "ear_tag": "ilmd"})
-        call(register_batch, capture, checked, {"site": site_field, "lot_code": f"{field}.epcClass",
+        batch = call(register_batch, capture, checked, {"site": site_field, "lot_code": f"{field}.epcClass",
                                                 "quantity": f"{field}.quantity", "ear_tag": "ilmd",
                                                 "source_lots": "ilmd", "planting": "ilmd", "produced_on": "ilmd",
                                                 "produced_at": "ilmd", "unit": f"{field}.uom"})
+        capture.lots[batch.lot_code] = batch
         capture.count("lots")
 
 

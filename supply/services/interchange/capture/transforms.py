@@ -69,5 +69,6 @@ def transformation(capture: Capture, event: dict, step: str) -> None:
     planting = planting_of(capture, event)
     if result["planting"] is not None and planting:
         capture.plantings[planting] = result["planting"].code
+    capture.lots.update({batch.lot_code: batch for batch in result["outputs"]})
     capture.count("transformations")
     capture.count("lots", len(result["outputs"]))
