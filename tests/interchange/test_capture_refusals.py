@@ -162,3 +162,17 @@ def test_an_inspector_may_not_capture(client, world):
         response = capture(client, headers, document(
             commissioning(world["packhouse"], "CAP-N", 5, product=world["broccoli"])))
     assert_error(response, 403)
+
+
+def test_a_receipt_needs_a_shipment_of_those_lots_on_its_way_to_the_receiver(client, world):
+    def receiving(headers, site):
+        event = {"type": "ObjectEvent", "eventTime": "2026-07-15T15:00:00.000+08:00", "eventTimeZoneOffset": "+08:00",
+                 "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
+                 "quantityList": [{"epcClass": a_gtin_lot(world), "quantity": 10, "uom": "KGM"}],
+                 "bizLocation": {"id": f"https://trace.example.cn/site/{site.code}"}}
+        return failed(client, headers, document(event))
+
+    assert receiving(world["op_h"], world["cold"]) == [
+        (0, "quantityList.0.epcClass", "Unknown EPC: we hold no lot with this code that you may use.")]
+    assert receiving(world["coop_h"], world["packhouse"]) == [
+        (0, "quantityList", "No open shipment of these lots to your party.")]

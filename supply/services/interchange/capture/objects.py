@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from supply import permissions
 from supply.i18n import N_
+from supply.models import Batch
+from supply.models import Party
+from supply.models import Product
 from supply.models import Shipment
 from supply.models import ShipmentLine
 from supply.models.custody import ShipmentStatus
@@ -19,9 +23,11 @@ from supply.services.custody.shipments import create_shipment
 from supply.services.custody.shipments import receive_shipment
 from supply.services.errors import Invalid
 from supply.services.errors import ServiceError
+from supply.services.interchange.capture.context import OTHER_PRODUCT
 from supply.services.interchange.capture.context import Capture
 from supply.services.interchange.capture.context import load
 from supply.services.interchange.capture.context import rename
+from supply.services.interchange.capture.names import LotName
 from supply.services.interchange.capture.names import document_number
 from supply.services.interchange.capture.names import lot_name
 from supply.services.interchange.capture.names import party_code
@@ -149,29 +155,43 @@ def call(service, capture: Capture, data: dict, fields: dict, *args):
         raise
 
 
-def _open_shipment(capture: Capture, event: dict, lots: list[int]) -> str:
-    """Find the shipment a receiving event closes: one this document sent, or the oldest open one to the actor's
-    party carrying these lots (from the source party, when the event names it)."""
+def _open_shipment(capture: Capture, event: dict, names: dict[str, LotName]) -> str:
+    """Find the shipment a receiving event closes, in one query: the one this document sent (`xn:shipment`), else
+    the oldest open one to the actor's party carrying exactly these lots (from the source party, when named).
+
+    Finding it is what makes the lots the actor's to name: they are on their way to its party.
+    """
     sent_as = capture.ext(event, "shipment")
-    if sent_as and str(sent_as) in capture.shipments:
-        return capture.shipments[str(sent_as)]
-    if sent_as and Shipment.select().where(Shipment.code == str(sent_as)).exists():
-        return str(sent_as)
-    query = (Shipment.select(Shipment.code)
-             .join(ShipmentLine)
-             .where(Shipment.status == ShipmentStatus.IN_TRANSIT, ShipmentLine.batch.in_(lots))
-             .group_by(Shipment.id, Shipment.code)
-             .order_by(Shipment.departed_at, Shipment.id))
-    if not capture.actor.role == "admin":
+    code = capture.shipments.get(str(sent_as), str(sent_as)) if sent_as else None
+    sender_party = Party.alias("sender")
+    carrying = (ShipmentLine.select(ShipmentLine.shipment)
+                .join(Batch)
+                .where(Batch.lot_code.in_(list(names))))
+    query = (ShipmentLine.select(Shipment.code, sender_party.code.alias("sender"), Batch.lot_code, Product.gtin)
+             .join(Shipment)
+             .join(sender_party, on=(Shipment.sender == sender_party.id))
+             .switch(ShipmentLine)
+             .join(Batch)
+             .join(Product)
+             .where(Shipment.status == ShipmentStatus.IN_TRANSIT, ShipmentLine.shipment.in_(carrying))
+             .order_by(Shipment.departed_at, Shipment.id)
+             .namedtuples())
+    if code:
+        query = query.where(Shipment.code == code)
+    if not permissions.is_admin(capture.actor):
         query = query.where(Shipment.receiver == capture.actor.party_id)
     sender, _ = _listed(event, "sourceList", "owning_party")
-    for shipment in query:
-        full = Shipment.get(Shipment.code == shipment.code)
-        if sender and _safe_party(sender) != full.sender.code:
-            continue
-        if {line.batch_id for line in full.lines} == set(lots):
-            return shipment.code
-    raise Invalid.field("quantityList", NO_SHIPMENT)
+    sender = _safe_party(sender) if sender else None
+    found: dict[str, dict] = {}
+    for row in query:
+        found.setdefault(row.code, {"sender": row.sender, "lots": {}})["lots"][row.lot_code] = row.gtin
+    for shipment_code, shipment in found.items():
+        if set(shipment["lots"]) == set(names) and sender in (None, shipment["sender"]):
+            for i, (lot, name) in enumerate(names.items()):
+                if name.gtin and (shipment["lots"][lot] or "").zfill(14) != name.gtin:
+                    raise Invalid.field(f"quantityList.{i}.epcClass", OTHER_PRODUCT)
+            return shipment_code
+    return ""
 
 
 def _safe_party(uri: str) -> str | None:
@@ -185,16 +205,20 @@ def receive(capture: Capture, event: dict, key: str) -> None:
     """Receive the shipment of a receiving event at a site of the actor's party; a shortfall needs its reason."""
     site, site_field = place(event, "bizLocation", "readPoint")
     losses = {capture.ext(loss, "lotCode"): capture.ext(loss, "reason") for loss in capture.ext(event, "losses") or []}
-    lines, batches, fields = [], [], {"site": site_field, "lines": key}
+    lines, names, fields = [], {}, {"site": site_field, "lines": key, "lot": key}
     for i, (field, entry) in enumerate(quantity_entries(event, key)):
-        batch = capture.known_lot(entry.get("epcClass"), f"{field}.epcClass")
-        batches.append(batch.id)
-        line = {"lot": batch.lot_code, "received": amount(entry, field)}
-        if losses.get(batch.lot_code):
-            line["loss_reason"] = losses[batch.lot_code]
+        name = lot_name(entry.get("epcClass"), f"{field}.epcClass")
+        names[name.lot_code] = name
+        line = {"lot": name.lot_code, "received": amount(entry, field)}
+        if losses.get(name.lot_code):
+            line["loss_reason"] = losses[name.lot_code]
         lines.append(line)
         fields[f"lines.{i}"] = field
-    code = _open_shipment(capture, event, batches)
+    code = _open_shipment(capture, event, names) if names else ""
+    if not code:
+        for field, entry in quantity_entries(event, key):  # say which lot is unknown, else that none is on its way
+            capture.known_lot(entry.get("epcClass"), f"{field}.epcClass")
+        raise Invalid.field(key, NO_SHIPMENT)
     low, high = _temperatures(event)
     data = {"site": site, "received_at": event.get("eventTime"), "lines": lines,
             "temperature_min": low, "temperature_max": high}
