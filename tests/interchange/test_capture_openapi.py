@@ -6,6 +6,8 @@ import json
 
 from jsonschema import Draft7Validator
 
+from supply.services.interchange.capture.document import inline_references
+from tests.builders.capture import EXAMPLES
 from tests.builders.capture import SHARED
 
 
@@ -26,3 +28,22 @@ def test_the_openapi_document_describes_capture_with_an_example_that_the_standar
     assert {"id", "status", "errors", "result", "status_url"} <= set(fields)
     get = spec["paths"]["/api/v1/epcis/capture/{job_id}"]["get"]
     assert get["description"] and "404" in get["responses"]
+
+
+def test_the_schema_with_its_references_inlined_judges_documents_as_the_official_one_does():
+    official = json.loads((SHARED / "epcis" / "EPCIS-JSON-Schema.json").read_text(encoding="utf-8"))
+    inlined = inline_references(official)
+    assert "$ref" not in json.dumps(inlined)
+    for path in sorted(EXAMPLES.glob("*.jsonld")):
+        good = json.loads(path.read_text(encoding="utf-8"))
+        bad = json.loads(path.read_text(encoding="utf-8"))
+        event = bad["epcisBody"]["eventList"][0]
+        event.pop("eventTime")
+        event["bizStep"] = 42
+        for document in (good, bad):
+            expected = sorted((list(e.absolute_path), e.message)
+                              for e in Draft7Validator(official).iter_errors(document))
+            found = sorted((list(e.absolute_path), e.message)
+                           for e in Draft7Validator(inlined).iter_errors(document))
+            assert found == expected
+        assert expected
