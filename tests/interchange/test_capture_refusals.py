@@ -16,6 +16,7 @@ from tests.builders.capture import capture_world
 from tests.builders.capture import captured
 from tests.builders.capture import commissioning
 from tests.builders.capture import document
+from tests.builders.capture import example
 from tests.builders.capture import lot_uri
 from tests.builders.capture import records_only
 from tests.builders.capture import shipping
@@ -176,3 +177,14 @@ def test_a_receipt_needs_a_shipment_of_those_lots_on_its_way_to_the_receiver(cli
         (0, "quantityList.0.epcClass", "Unknown EPC: we hold no lot with this code that you may use.")]
     assert receiving(world["coop_h"], world["packhouse"]) == [
         (0, "quantityList", "No open shipment of these lots to your party.")]
+
+
+def test_the_standards_examples_as_they_stand_are_refused_for_their_glns_and_single_items(client, world):
+    assert failed(client, world["coop_h"], example("ObjectEvent.jsonld")) == [
+        (0, "readPoint.id", "Not one of our site URIs."), (1, "bizLocation.id", "Not one of our site URIs.")]
+    event = example("ObjectEvent.jsonld")["epcisBody"]["eventList"][0]
+    event["readPoint"]["id"] = f"https://trace.example.cn/site/{world['packhouse'].code}"
+    event["destinationList"] = [{"type": "owning_party", "destination": "https://trace.example.cn/party/"
+                                                                        + world["cold"].party.code}]
+    assert failed(client, world["coop_h"], document(event)) == [
+        (0, "epcList", "Name the lots in a quantity list (epcClass and quantity): we track lots, not single items.")]
