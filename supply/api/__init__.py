@@ -6,6 +6,7 @@ from supply.api import batches
 from supply.api import certificates
 from supply.api import cold_chain
 from supply.api import dashboards
+from supply.api import epcis_capture
 from supply.api import events
 from supply.api import exports
 from supply.api import imports
@@ -23,6 +24,6 @@ from supply.api import transformations
 from supply.api import users
 from supply.api.routing import bp
 
-__all__ = ["audit", "auth", "batches", "bp", "certificates", "cold_chain", "dashboards", "events", "exports",
-           "imports", "inspections", "notifications", "openapi", "parties", "products", "qr", "recalls", "shipments",
-           "sites", "trace", "transformations", "users"]
+__all__ = ["audit", "auth", "batches", "bp", "certificates", "cold_chain", "dashboards", "epcis_capture", "events",
+           "exports", "imports", "inspections", "notifications", "openapi", "parties", "products", "qr", "recalls",
+           "shipments", "sites", "trace", "transformations", "users"]

@@ -2,6 +2,8 @@
 
 from supply.models.audit import AuditEntry
 from supply.models.batch import Batch
+from supply.models.capture import CaptureDocument
+from supply.models.capture import CaptureJob
 from supply.models.certification import Certificate
 from supply.models.certification import CertificateDocument
 from supply.models.certification import CertificateTransition
@@ -51,14 +53,15 @@ MODELS = [
     Holding, BatchLink, Planting, Shipment, ShipmentLine, IdempotencyKey, ImportJob, ImportUpload,
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
-    UserSession, PasswordReset, RecoveryCode, LotVerification,
+    UserSession, PasswordReset, RecoveryCode, LotVerification, CaptureJob, CaptureDocument,
     TemperatureLimit, ReadingSeries, TemperatureReading, Excursion, HoldProposal,
     Notification, NotificationSetting, NotificationHook, CityDay, CityTotalsState,
 ]
 
 __all__ = [
     "MODELS",
-    "ApiToken", "AuditEntry", "Batch", "BatchLink", "Certificate", "CertificateDocument", "CertificateTransition",
+    "ApiToken", "AuditEntry", "Batch", "BatchLink", "CaptureDocument", "CaptureJob",
+    "Certificate", "CertificateDocument", "CertificateTransition",
     "CityDay", "CityTotalsState",
     "Event", "EventBatch", "Hold", "HoldBatch", "Holding", "IdempotencyKey", "ImportJob", "ImportUpload", "Inspection",
     "LotVerification", "Notification", "NotificationHook", "NotificationSetting", "Party", "Planting", "Product",

@@ -32,6 +32,7 @@ from supply.db import db
 # Modules whose tasks the worker runs: a task defined elsewhere is unknown to it.
 TASK_MODULES = [
     "supply.services.interchange.imports.jobs",
+    "supply.services.interchange.capture.jobs",
     "supply.services.jobs.stalled",
     "supply.services.custody.verifier_task",
     "supply.services.public.facts_task",
