@@ -9,6 +9,8 @@ from supply.models.custody import BatchLink
 from supply.models.custody import Holding
 from supply.models.custody import IdempotencyKey
 from supply.models.custody import Planting
+from supply.models.epcis_query import EpcisQuery
+from supply.models.epcis_query import EpcisSubscription
 from supply.models.custody import Shipment
 from supply.models.custody import ShipmentLine
 from supply.models.event import Event
@@ -35,6 +37,8 @@ from supply.models.user import RecoveryCode
 from supply.models.user import User
 from supply.models.user import UserSession
 from supply.models.verification import LotVerification
+from supply.models.webhooks import WebhookDelivery
+from supply.models.webhooks import WebhookEndpoint
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
@@ -42,6 +46,7 @@ MODELS = [
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
     UserSession, PasswordReset, RecoveryCode, LotVerification,
+    WebhookEndpoint, WebhookDelivery, EpcisQuery, EpcisSubscription,
 ]
 
 __all__ = [
@@ -51,4 +56,5 @@ __all__ = [
     "LotVerification", "Party", "Planting", "Product", "PublicLot", "PublicLotSource", "PublicVersion",
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "PasswordReset", "RecoveryCode", "TestResult", "User", "UserSession",
+    "EpcisQuery", "EpcisSubscription", "WebhookDelivery", "WebhookEndpoint",
 ]
