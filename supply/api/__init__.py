@@ -4,6 +4,8 @@ from supply.api import audit
 from supply.api import auth
 from supply.api import batches
 from supply.api import certificates
+from supply.api import epcis_query
+from supply.api import epcis_subscriptions
 from supply.api import events
 from supply.api import exports
 from supply.api import imports
@@ -20,6 +22,7 @@ from supply.api import transformations
 from supply.api import users
 from supply.api.routing import bp
 
-__all__ = ["audit", "auth", "batches", "bp", "certificates", "events", "exports", "imports", "inspections",
+__all__ = ["audit", "auth", "batches", "bp", "certificates", "epcis_query",
+           "epcis_subscriptions", "events", "exports", "imports", "inspections",
            "openapi", "parties", "products", "qr", "recalls", "shipments", "sites", "trace", "transformations",
            "users"]

@@ -9,10 +9,10 @@ from supply.models.custody import BatchLink
 from supply.models.custody import Holding
 from supply.models.custody import IdempotencyKey
 from supply.models.custody import Planting
-from supply.models.epcis_query import EpcisQuery
-from supply.models.epcis_query import EpcisSubscription
 from supply.models.custody import Shipment
 from supply.models.custody import ShipmentLine
+from supply.models.epcis_query import EpcisQuery
+from supply.models.epcis_query import EpcisSubscription
 from supply.models.event import Event
 from supply.models.event import EventBatch
 from supply.models.imports import ImportJob

@@ -35,6 +35,7 @@ TASK_MODULES = [
     "supply.services.jobs.stalled",
     "supply.services.custody.verifier_task",
     "supply.services.public.facts_task",
+    "supply.services.interchange.query.subscriptions_task",
 ]
 
 
