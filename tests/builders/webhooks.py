@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +14,9 @@ from dataclasses import field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+
+from tests.builders import REPO
+from tests.builders.worker import start_worker
 
 
 @dataclass
@@ -67,3 +74,18 @@ def receiving(statuses: list[int] | None = None) -> Iterator[Receiver]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def start_delivery_process(database_url: str) -> subprocess.Popen:
+    """Start what sends webhooks in the background: the queue's worker on PostgreSQL, else (the embedded SQLite
+    default, which has no queue) `flask --app wsgi deliver-webhooks --watch`."""
+    if not database_url.startswith("sqlite"):
+        return start_worker(database_url, "webhooks")
+    instance = tempfile.mkdtemp(prefix="supply-webhooks-")
+    log_path = os.path.join(instance, "webhooks.log")
+    env = {**os.environ, "DATABASE_URL": database_url, "SUPPLY_INSTANCE_PATH": instance, "SECRET_KEY": "webhooks"}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "deliver-webhooks", "--watch",
+                                    "--pause", "0.5"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = log_path
+    return process
