@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from supply.clock import LOCAL_TZ
+from supply.i18n import LANG_COOKIE
 from supply.models import Event
 from supply.models import EventBatch
 from supply.models import User
@@ -263,3 +264,10 @@ def test_unknown_names_match_nothing_rather_than_fail(client, chain):
 
 def test_the_query_interface_needs_a_token(client, chain):
     assert_error(client.get(f"{API}/events"), 401)
+
+
+def test_a_bad_parameter_is_explained_in_the_callers_language(client, chain):
+    headers = auth_header(chain["operator"])
+    client.set_cookie(LANG_COOKIE, "zh_Hant")
+    response = client.get(f"{API}/events", query_string={"perPage": "0"}, headers=headers)
+    assert assert_error(response, 400, "perPage")["errors"]["perPage"] == ["請給出 1 到 1000 之間的整數。"]
