@@ -268,6 +268,6 @@ def test_the_query_interface_needs_a_token(client, chain):
 
 def test_a_bad_parameter_is_explained_in_the_callers_language(client, chain):
     headers = auth_header(chain["operator"])
-    client.set_cookie(LANG_COOKIE, "zh_Hant")
+    client.set_cookie(LANG_COOKIE, "zh_Hans")
     response = client.get(f"{API}/events", query_string={"perPage": "0"}, headers=headers)
-    assert assert_error(response, 400, "perPage")["errors"]["perPage"] == ["請給出 1 到 1000 之間的整數。"]
+    assert assert_error(response, 400, "perPage")["errors"]["perPage"] == ["请给出 1 到 1000 之间的整数。"]
