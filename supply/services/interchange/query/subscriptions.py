@@ -5,16 +5,23 @@ round (`find_new_events`, run in the background, never by the request that wrote
 subscription, the matching events after its mark, with the permissions of the user who subscribed, enqueues them
 as one delivery and moves the mark, in one transaction; the mark moves only from where the round read it, so two
 rounds at once never deliver an event twice. The webhooks package signs, sends, retries and logs the deliveries.
+
+Event ids are handed out when a transaction inserts, not when it commits: on PostgreSQL an event with a lower id
+may become visible after one with a higher id. A round therefore reads only up to the settled horizon: the newest
+id below which no id is missing, unless what follows the missing id was recorded over GAP_GRACE ago (a rolled-back
+insert leaves a gap for ever; a transaction still open fills it within seconds).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import secrets
 
 from peewee import fn
 
+from supply.clock import utcnow
 from supply.db import db
 from supply.i18n import N_
 from supply.models import EpcisQuery
@@ -36,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 # Events pushed in one delivery at most; more wait for the next round.
 EVENTS_PER_DELIVERY = 200
+GAP_GRACE = datetime.timedelta(seconds=30)
+HORIZON_SCAN = 10_000
 TOPIC = "epcis.subscription"
 
 
@@ -86,25 +95,45 @@ def deliveries(actor: User, query_name: str, public_id: str, limit: int = 100) -
     return delivery.delivery_log(subscription.endpoint, limit)
 
 
-def _enqueue_new(subscription: EpcisSubscription, base_url: str) -> int:
-    """Enqueue the subscription's new matching events as one delivery and move its mark; return how many."""
+def horizon_of(rows: list[tuple[int, datetime.datetime]], after: int, cutoff: datetime.datetime) -> int:
+    """Return the settled horizon from (id, record_time) rows after an id, in id order (see the module's rule)."""
+    horizon = after
+    for event_id, recorded in rows:
+        if event_id != horizon + 1 and recorded > cutoff:
+            break
+        horizon = event_id
+    return horizon
+
+
+def settled_horizon(after: int) -> int:
+    """Return the newest event id up to which every event after `after` is committed (or never will be)."""
+    rows = (
+        Event.select(Event.id, Event.record_time)
+        .where(Event.id > after)
+        .order_by(Event.id)
+        .limit(HORIZON_SCAN)
+        .tuples()
+    )
+    return horizon_of(list(rows), after, utcnow() - GAP_GRACE)
+
+
+def _enqueue_new(subscription: EpcisSubscription, horizon: int, base_url: str) -> int:
+    """Enqueue the subscription's matching events up to the horizon as one delivery, move its mark; return how many."""
     owner: User = subscription.query.owner
     query = parse(subscription.query.params, base_url)
-    ids = selection.matching(owner, query).where(Event.id > subscription.last_event_id)
+    ids = selection.matching(owner, query).where(Event.id > subscription.last_event_id, Event.id <= horizon)
     page = selection.load_page(ids, 0, EVENTS_PER_DELIVERY, "")
     found = page.events.events
-    if not found:
-        return 0
-    mark = found[-1].id
-    document = events.query_document(page.events, base_url, subscription.query.name, subscription.public_id)
+    mark = found[-1].id if page.next_token else horizon
     moved = (
         EpcisSubscription.update(last_event_id=mark)
         .where(EpcisSubscription.id == subscription.id,
                EpcisSubscription.last_event_id == subscription.last_event_id)
         .execute()
     )
-    if moved != 1:
-        return 0  # another round enqueued these first; this transaction writes nothing
+    if moved != 1 or not found:
+        return 0  # nothing new (the mark moves on), or another round got here first (nothing is written)
+    document = events.query_document(page.events, base_url, subscription.query.name, subscription.public_id)
     delivery.enqueue(subscription.endpoint, json.dumps(document, ensure_ascii=False), TOPIC)
     return len(found)
 
@@ -120,13 +149,16 @@ def find_new_events(base_url: str) -> int:
         .where(WebhookEndpoint.active == True, User.active == True)  # noqa: E712 (peewee expressions)
         .order_by(EpcisSubscription.id)
     )
+    subscriptions = list(active)
+    if not subscriptions:
+        return 0
+    horizon = settled_horizon(min(s.last_event_id for s in subscriptions))
     enqueued = 0
-    for subscription in active:
-        with db.atomic() as transaction:
-            count = _enqueue_new(subscription, base_url)
-            if not count:
-                transaction.rollback()
-            enqueued += count
+    for subscription in subscriptions:
+        if subscription.last_event_id >= horizon:
+            continue
+        with db.atomic():
+            enqueued += _enqueue_new(subscription, horizon, base_url)
     return enqueued
 
 
