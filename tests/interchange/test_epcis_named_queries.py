@@ -9,6 +9,7 @@ from supply.models import EpcisSubscription
 from supply.models import Event
 from supply.models import WebhookEndpoint
 from supply.services.webhooks.settings import WebhookSettings
+from tests.builders.api import ODD_VALUES
 from tests.builders.api import assert_error
 from tests.builders.api import unchanged
 from tests.builders.exports import build_chain
@@ -158,3 +159,25 @@ def test_a_subscription_starts_after_the_newest_event(client, chain):
                 headers=auth_header(operator))
     newest = Event.select().order_by(Event.id.desc()).get()
     assert EpcisSubscription.get().last_event_id == newest.id
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_odd_values_anywhere_are_answered_never_a_500(client, chain, value):
+    operator = chain["operator"]
+    headers = auth_header(operator)
+    save(client, operator)
+    for body in ({"name": value, "query": {}}, {"name": "odd", "query": value},
+                 {"name": "odd", "query": {"EQ_bizStep": value}}, {"name": "odd", "query": {"MATCH_epc": value}},
+                 {"name": "odd", "query": {"GE_eventTime": value}}):
+        response = client.post(f"{API}/queries", json=body, headers=headers)
+        assert response.status_code < 500, (body, response.get_json())
+        client.delete(f"{API}/queries/odd", headers=headers)
+    for body in ({"dest": value}, {"dest": "https://partner.example.hk/in", "stream": value}):
+        response = client.post(f"{API}/queries/receipts/subscriptions", json=body, headers=headers)
+        assert response.status_code < 500, (body, response.get_json())
+    if isinstance(value, str) and value != "\ud800":  # a URL cannot carry a lone surrogate
+        for name in ("EQ_eventID", "MATCH_anyEPC", "GE_eventTime", "EQ_bizLocation", "nextPageToken", "perPage"):
+            response = client.get(f"{API}/events", query_string={name: value}, headers=headers)
+            assert response.status_code in (200, 400), (name, value, response.get_json())
+        assert client.get(f"{API}/events/{value}", headers=headers).status_code < 500
+        assert client.get(f"{API}/queries/{value}/events", headers=headers).status_code < 500

@@ -30,6 +30,8 @@ QUERY_PARAMETERS = (*LIST_PARAMETERS, *TIME_PARAMETERS)
 PAGING_PARAMETERS = ("perPage", "nextPageToken")
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 2000
+# Control characters and lone surrogates name nothing, and PostgreSQL refuses even to compare some of them.
+UNREADABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 VOCABULARY_PREFIXES = {
     "EQ_bizStep": ("https://ref.gs1.org/cbv/BizStep-", "urn:epcglobal:cbv:bizstep:", f"{NS}BizStep-"),
     "EQ_disposition": ("https://ref.gs1.org/cbv/Disp-", "urn:epcglobal:cbv:disp:", f"{NS}Disp-"),
@@ -87,6 +89,8 @@ def values_of(raw: dict[str, list[str]], *, paging: bool) -> dict[str, list[str]
             raise refuse(name, N_("Give a value."))
         if len(values) > MAX_VALUES or any(len(value) > MAX_VALUE_LENGTH for value in values):
             raise refuse(name, N_("At most 100 values of at most 2000 characters."))
+        if any(UNREADABLE.search(value) for value in values):
+            raise refuse(name, N_("A value may not hold control characters."))
         if name in TIME_PARAMETERS + PAGING_PARAMETERS and len(values) > 1:
             raise refuse(name, N_("Give one value."))
         found[name] = values
