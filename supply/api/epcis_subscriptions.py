@@ -12,6 +12,7 @@ from flask import current_app
 from flask import jsonify
 from flask import url_for
 
+from supply.api.epcis_query import QUERY_DOCUMENT
 from supply.api.epcis_query import TAG
 from supply.api.epcis_query import name_param
 from supply.api.routing import route
@@ -27,6 +28,17 @@ from supply.services.webhooks.settings import from_config
 SUBSCRIPTION_PARAM = {"in": "path", "name": "subscription_id", "required": True, "schema": {"type": "string"},
                       "description": "The subscription's id (`subscriptionID`).", "example": "k3Jd9sQpX0aB7w2m"}
 BOTH = [name_param("query_name"), SUBSCRIPTION_PARAM]
+DELIVERY_CALLBACK = {"newEvents": {"{$request.body#/dest}": {"post": {
+    "summary": "New matching events, pushed to the subscriber",
+    "description": "An EPCISQueryDocument with `queryName` and `subscriptionID`, up to 200 events. Answer 2xx once "
+                   "it is kept; anything else is retried. Check `GS1-Signature` before trusting the body.",
+    "parameters": [{"in": "header", "name": "GS1-Signature", "required": True, "schema": {"type": "string"},
+                    "description": "HMAC-SHA256 of the raw body keyed with the subscription's secret, hex.",
+                    "example": "5d1a3f0c4b2e...64 hex digits"}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": QUERY_DOCUMENT}}},
+    "responses": {"200": {"description": "Kept: the delivery is done."},
+                  "500": {"description": "Any answer other than 2xx (or none within 10 s): tried again later."}},
+}}}}
 
 
 @route("/epcis/queries/<query_name>/subscriptions", "POST", summary="Subscribe a webhook to a saved query",
@@ -37,7 +49,7 @@ BOTH = [name_param("query_name"), SUBSCRIPTION_PARAM]
                           "A delivery not answered 2xx is retried after 10 s, 1 min, 5 min, 30 min, 2 h and 6 h. "
                           "422 when `dest` is not http(s), or points to a loopback or private address where the "
                           "deployment forbids them.",
-           "parameters": [name_param("query_name")]})
+           "parameters": [name_param("query_name")], "callbacks": DELIVERY_CALLBACK})
 def subscribe(actor, query_name: str, data: dict):
     """Subscribe a webhook to a named query's new events."""
     settings = from_config(current_app.config)
