@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft7Validator
+from playhouse.test_utils import count_queries
 
 from supply.clock import LOCAL_TZ
 from supply.i18n import LANG_COOKIE
@@ -271,3 +272,13 @@ def test_a_bad_parameter_is_explained_in_the_callers_language(client, chain):
     client.set_cookie(LANG_COOKIE, "zh_Hans")
     response = client.get(f"{API}/events", query_string={"perPage": "0"}, headers=headers)
     assert assert_error(response, 400, "perPage")["errors"]["perPage"] == ["请给出 1 到 1000 之间的整数。"]
+
+
+def test_a_page_is_read_in_a_fixed_number_of_queries(client, chain):
+    operator = chain["operator"]
+    headers = auth_header(operator)
+    with count_queries() as few:
+        assert client.get(f"{API}/events", query_string={"perPage": "2"}, headers=headers).status_code == 200
+    with count_queries() as many:
+        assert client.get(f"{API}/events", query_string={"perPage": "1000"}, headers=headers).status_code == 200
+    assert many.count == few.count
