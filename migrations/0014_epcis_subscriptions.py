@@ -1,4 +1,5 @@
-"""EPCIS 2.0 named queries and subscriptions, and the webhook endpoints and deliveries that push their events."""
+"""EPCIS 2.0 named queries and subscriptions, the webhook endpoints and deliveries that push their events, and an
+index of each party's events in recorded order."""
 
 from peewee import BooleanField
 from peewee import CharField
@@ -81,7 +82,10 @@ def _tables(db):
 
 def up(migrator, db):
     db.create_tables(_tables(db))
+    # A party's events in the order they were recorded: the EPCIS query interface's pages and subscriptions.
+    migrator.migrate(migrator.add_index("event", ("party_id", "id"), False))
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_index("event", "event_party_id_id"))
     db.drop_tables(list(reversed(_tables(db))))
