@@ -69,6 +69,7 @@ def _tables(db):
     class EpcisSubscription(Model):
         public_id = CharField(max_length=32, unique=True)
         query = ForeignKeyField(EpcisQuery, on_delete="CASCADE")
+        owner = ForeignKeyField(AppUser, on_delete="CASCADE")
         endpoint = ForeignKeyField(WebhookEndpoint, on_delete="CASCADE")
         last_event_id = IntegerField(default=0)
         created_at = DateTimeField()

@@ -16,6 +16,7 @@ from supply.api.epcis_query import QUERY_DOCUMENT
 from supply.api.epcis_query import TAG
 from supply.api.epcis_query import name_param
 from supply.api.routing import route
+from supply.locales import translate_message
 from supply.schemas.epcis_query import DeliveryListSchema
 from supply.schemas.epcis_query import DeliverySchema
 from supply.schemas.epcis_query import NewSubscriptionSchema
@@ -92,5 +93,8 @@ def unsubscribe(actor, query_name: str, subscription_id: str):
            "parameters": BOTH})
 def deliveries(actor, query_name: str, subscription_id: str):
     """Read a subscription's delivery log."""
-    found = subscriptions.deliveries(actor, query_name, subscription_id)
-    return {"deliveries": DeliverySchema(many=True).dump(found)}
+    found = DeliverySchema(many=True).dump(subscriptions.deliveries(actor, query_name, subscription_id))
+    for item in found:  # a refused target's reason is a message of ours; an HTTP status or socket error is not
+        item["attemptsLog"] = [{**attempt, "error": translate_message(attempt["error"]) if attempt["error"] else ""}
+                               for attempt in item["attemptsLog"]]
+    return {"deliveries": found}

@@ -29,10 +29,12 @@ class EpcisQuery(BaseModel):
 
 
 class EpcisSubscription(BaseModel):
-    """A named query's new events pushed to a webhook; `last_event_id` is the newest event already considered."""
+    """A named query's new events pushed to a webhook, read with the permissions of the user who subscribed;
+    `last_event_id` is the newest event already considered."""
 
     public_id = CharField(max_length=32, unique=True)
     query = ForeignKeyField(EpcisQuery, backref="subscriptions", on_delete="CASCADE")
+    owner = ForeignKeyField(User, on_delete="CASCADE")  # whose permissions choose the events sent
     endpoint = ForeignKeyField(WebhookEndpoint, on_delete="CASCADE")
     last_event_id = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)

@@ -79,3 +79,15 @@ def test_the_horizon_stops_before_a_missing_id_until_it_is_old():
     # a gap followed by an event recorded long ago is a rolled-back insert: read past it.
     assert horizon_of([(11, old), (12, old), (14, old), (15, fresh)], 10, cutoff) == 15
     assert horizon_of([], 10, cutoff) == 10
+
+
+def test_events_are_read_with_the_subscribers_permissions_not_the_query_authors(world, client):
+    colleague = make_user(party=world["producer"].party)
+    made = client.post(f"{API}/queries/new-lots/subscriptions", json={"dest": "https://colleague.example.hk/in"},
+                       headers=auth_header(colleague)).get_json()
+    User.update(active=False).where(User.id == world["producer"].id).execute()
+    lot = register(colleague, world["site"], world["product"], "10")
+    assert subscriptions.find_new_events(BASE) == 1
+    [delivery] = WebhookDelivery.select()
+    assert json.loads(delivery.body)["epcisBody"]["queryResults"]["subscriptionID"] == made["subscriptionID"]
+    assert _event_ids(delivery) == [lot.event_lines.get().event.event_id]

@@ -55,8 +55,8 @@ def subscribe(actor: User, query_name: str, dest: str, settings: WebhookSettings
     with db.atomic():
         newest = Event.select(fn.MAX(Event.id)).scalar() or 0
         endpoint = delivery.create_endpoint(query.party, dest)
-        subscription = EpcisSubscription.create(public_id=secrets.token_urlsafe(12), query=query, endpoint=endpoint,
-                                                last_event_id=newest)
+        subscription = EpcisSubscription.create(public_id=secrets.token_urlsafe(12), query=query, owner=actor,
+                                                endpoint=endpoint, last_event_id=newest)
     return subscription, endpoint.secret
 
 
@@ -119,7 +119,7 @@ def settled_horizon(after: int) -> int:
 
 def _enqueue_new(subscription: EpcisSubscription, horizon: int, base_url: str) -> int:
     """Enqueue the subscription's matching events up to the horizon as one delivery, move its mark; return how many."""
-    owner: User = subscription.query.owner
+    owner: User = subscription.owner
     query = parse(subscription.query.params, base_url)
     ids = selection.matching(owner, query).where(Event.id > subscription.last_event_id, Event.id <= horizon)
     page = selection.load_page(ids, 0, EVENTS_PER_DELIVERY, "")
@@ -143,7 +143,8 @@ def find_new_events(base_url: str) -> int:
     active = (
         EpcisSubscription.select(EpcisSubscription, EpcisQuery, User, WebhookEndpoint)
         .join(EpcisQuery)
-        .join(User)
+        .switch(EpcisSubscription)
+        .join(User, on=(EpcisSubscription.owner == User.id))
         .switch(EpcisSubscription)
         .join(WebhookEndpoint)
         .where(WebhookEndpoint.active == True, User.active == True)  # noqa: E712 (peewee expressions)
