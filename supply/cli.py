@@ -1,4 +1,4 @@
-"""Command-line tasks: migrate, create-user, seed-demo, verify-chain, worker."""
+"""Command-line tasks: migrate, create-user, seed-demo, verify-chain, worker, deliver-webhooks."""
 
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ from supply.services.accounts import users
 from supply.services.custody import chain
 from supply.services.custody import verifier
 from supply.services.errors import ServiceError
+from supply.services.interchange.query import subscriptions
 from supply.services.jobs import worker
 from supply.services.notifications import delivery as notification_delivery
 from supply.services.notifications import triggers as notification_triggers
 from supply.services.public import facts
+from supply.services.webhooks import settings as webhook_settings
 
 
 def watch_chain(slice_size: int, pause: float) -> None:
@@ -108,6 +110,28 @@ def register_cli(app: Flask) -> None:
         if app.config["DATABASE_URL"].startswith("sqlite"):
             raise click.ClickException("The worker needs PostgreSQL: on SQLite, imports run in the web process.")
         worker.run_worker(app.config["DATABASE_URL"], app.config)
+
+    @app.cli.command("deliver-webhooks")
+    @click.option("--watch", is_flag=True, help="Keep running a round every --pause seconds until interrupted.")
+    @click.option("--pause", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True)
+    def deliver_webhooks_command(watch: bool, pause: float) -> None:
+        """Push subscriptions' new events and send due webhooks (the worker does this on PostgreSQL)."""
+        settings = webhook_settings.from_config(app.config)
+        while True:
+            try:
+                with connection():
+                    enqueued, attempted = subscriptions.run_round(app.config["PUBLIC_BASE_URL"], settings)
+                if enqueued or attempted or not watch:
+                    click.echo(f"{enqueued} new event(s) enqueued, {attempted} delivery attempt(s).")
+            except (DatabaseError, InterfaceError) as exc:
+                click.echo(f"Round not done, the database refused it: {exc}".strip(), err=True)
+            if not watch:
+                return
+            try:
+                time.sleep(pause)
+            except KeyboardInterrupt:
+                click.echo("Stopped.")
+                return
 
     @app.cli.command("public-facts")
     @click.option("--limit", type=click.IntRange(1, 100_000_000), default=100_000, show_default=True,

@@ -10,6 +10,7 @@ from pathlib import Path
 from supply.services.accounts.throttle import DELAY_AFTER
 from supply.services.accounts.throttle import LOCK_AFTER
 from supply.services.accounts.throttle import LOCK_MINUTES
+from supply.services.webhooks import settings as webhook_settings
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -29,6 +30,11 @@ def _number(name: str, default: int) -> int:
     return int(value) if value.isdigit() else default
 
 
+def public_base_url() -> str:
+    """Return the service's public base URL (PUBLIC_BASE_URL), read by the app and by the worker alike."""
+    return os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
 def load_config(instance_path: str) -> dict:
     """Build the configuration mapping from defaults and environment variables."""
     instance = Path(instance_path)
@@ -41,7 +47,7 @@ def load_config(instance_path: str) -> dict:
         ),
         # A streaming replica the public side reads from (supply.db.replica); unset, everything reads the primary.
         "DATABASE_REPLICA_URL": os.environ.get("DATABASE_REPLICA_URL") or None,
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "PUBLIC_BASE_URL": public_base_url(),
         "LABEL_URL_STYLE": os.environ.get("SUPPLY_LABEL_URL_STYLE", "token"),
         "LANGUAGES": ("zh_Hans", "zh_Hant", "en"),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
@@ -85,4 +91,6 @@ def load_config(instance_path: str) -> dict:
         "WORKER_STALLED_SECONDS": float(os.environ.get("SUPPLY_WORKER_STALLED_SECONDS", "30")),
         # How long goods may be outside their temperature limits before it is an excursion (docs/cold-chain.md).
         "COLD_CHAIN_TOLERANCE_MINUTES": _number("SUPPLY_COLD_CHAIN_TOLERANCE_MINUTES", 30),
+        # Webhooks (EPCIS subscriptions): private targets allowed unless SUPPLY_WEBHOOKS_ALLOW_PRIVATE=0, the retries.
+        "WEBHOOK_SETTINGS": webhook_settings.from_environment(),
     }

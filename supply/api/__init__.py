@@ -7,6 +7,8 @@ from supply.api import certificates
 from supply.api import cold_chain
 from supply.api import dashboards
 from supply.api import epcis_capture
+from supply.api import epcis_query
+from supply.api import epcis_subscriptions
 from supply.api import events
 from supply.api import exports
 from supply.api import imports
@@ -24,6 +26,7 @@ from supply.api import transformations
 from supply.api import users
 from supply.api.routing import bp
 
-__all__ = ["audit", "auth", "batches", "bp", "certificates", "cold_chain", "dashboards", "epcis_capture", "events",
-           "exports", "imports", "inspections", "notifications", "openapi", "parties", "products", "qr", "recalls",
-           "shipments", "sites", "trace", "transformations", "users"]
+__all__ = ["audit", "auth", "batches", "bp", "certificates", "cold_chain", "dashboards", "epcis_capture",
+           "epcis_query", "epcis_subscriptions", "events", "exports", "imports", "inspections", "notifications",
+           "openapi", "parties", "products", "qr", "recalls", "shipments", "sites", "trace", "transformations",
+           "users"]

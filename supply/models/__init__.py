@@ -18,6 +18,8 @@ from supply.models.custody import IdempotencyKey
 from supply.models.custody import Planting
 from supply.models.custody import Shipment
 from supply.models.custody import ShipmentLine
+from supply.models.epcis_query import EpcisQuery
+from supply.models.epcis_query import EpcisSubscription
 from supply.models.event import Event
 from supply.models.event import EventBatch
 from supply.models.imports import ImportJob
@@ -47,6 +49,8 @@ from supply.models.user import RecoveryCode
 from supply.models.user import User
 from supply.models.user import UserSession
 from supply.models.verification import LotVerification
+from supply.models.webhooks import WebhookDelivery
+from supply.models.webhooks import WebhookEndpoint
 
 MODELS = [
     Party, Site, Product, User, ApiToken, Batch, Event, EventBatch,
@@ -54,6 +58,7 @@ MODELS = [
     Scan, Inspection, TestResult, Hold, HoldBatch, Certificate, CertificateTransition, CertificateDocument,
     Recall, RecallLot, RecallNotice, AuditEntry, PublicVersion, PublicLot, PublicLotSource,
     UserSession, PasswordReset, RecoveryCode, LotVerification, CaptureJob, CaptureDocument,
+    WebhookEndpoint, WebhookDelivery, EpcisQuery, EpcisSubscription,
     TemperatureLimit, ReadingSeries, TemperatureReading, Excursion, HoldProposal,
     Notification, NotificationSetting, NotificationHook, CityDay, CityTotalsState,
 ]
@@ -69,4 +74,5 @@ __all__ = [
     "Recall", "RecallLot", "RecallNotice", "Scan", "Shipment", "ShipmentLine", "Site",
     "PasswordReset", "RecoveryCode", "TestResult", "User", "UserSession",
     "Excursion", "HoldProposal", "ReadingSeries", "TemperatureLimit", "TemperatureReading",
+    "EpcisQuery", "EpcisSubscription", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -47,6 +47,10 @@ class Event(BaseModel):
     content_hash = CharField(max_length=64)
     chain_hash = CharField(max_length=64, unique=True)
 
+    class Meta:
+        # A party's events in the order they were recorded: the EPCIS query interface's pages and subscriptions.
+        indexes = ((("party", "id"), False),)
+
 
 class EventBatch(BaseModel):
     """A batch an event touches, in a role (object, input, output), with the quantity involved."""

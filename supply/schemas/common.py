@@ -175,6 +175,10 @@ class ErrorSchema(Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Messages by field name."},
     )
+    type = fields.String(metadata={"description": "EPCIS interface errors only: the EPCIS exception type.",
+                                   "example": "epcisException:QueryParameterException"})
+    title = fields.String(metadata={"description": "EPCIS interface errors only: the EPCIS exception name.",
+                                    "example": "QueryParameterException"})
 
 
 def not_in_future(value: datetime.date) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from supply.api.routing import ROUTES
 from supply.models import Batch
+from supply.models import EpcisQuery
 from supply.models import Party
 from supply.models import Product
 from supply.models import Site
@@ -176,6 +177,17 @@ def _body_routes(world: dict) -> dict:
             "kind": "split", "site": world["site"].code, "inputs": [{"lot": batch.lot_code, "quantity": "2"}],
             "outputs": [{"quantity": "1"}, {"quantity": "1"}], "doc_number": "D2"}),
         **_certification_bodies(world),
+        **_epcis_bodies(),
+    }
+
+
+def _epcis_bodies() -> dict:
+    """Valid bodies for the EPCIS named queries and subscriptions (the admin's own query)."""
+    EpcisQuery.create(party=None, owner=User.get(User.role == "admin"), name="odd-values", params={})
+    return {
+        ("POST", "/epcis/queries"): ("/epcis/queries", {"name": "shipments", "query": {"EQ_bizStep": "shipping"}}),
+        ("POST", "/epcis/queries/<query_name>/subscriptions"): (
+            "/epcis/queries/odd-values/subscriptions", {"dest": "https://partner.example.hk/in", "stream": True}),
     }
 
 

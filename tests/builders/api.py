@@ -17,7 +17,7 @@ ODD_VALUES = [None, True, False, 0, -1, 10**30, "1e400", "", " ", "x" * 3000, []
               "\ud800", "NaN", "9" * 50, "2026-13-01", "ＡＢＣ１", "<script>", "'; DROP TABLE party; --"]
 
 API = "/api/v1"
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "message", "errors", "type", "title"}  # type, title: EPCIS exceptions
 
 
 def table_counts() -> dict[str, int]:

@@ -82,6 +82,12 @@ def events_of_lot(actor: User, lot_code: str, trace: str | None = None) -> tuple
     return events_of_batches(batch_ids), graph.truncated
 
 
+def visible_to(actor: User, query: Select) -> Select:
+    """Limit a selection of events to those the actor may read: every party's for inspectors and admins, else its own
+    party's (the EPCIS export and the EPCIS query interface)."""
+    return query if permissions.reads_everything(actor) else query.where(Event.party == actor.party_id)
+
+
 def events_in_period(actor: User, date_from: datetime.date, date_to: datetime.date,
                      product_id: int | None = None) -> Select:
     """Select the ids of the events in the period (Asia/Shanghai dates) the actor may export.
@@ -90,9 +96,7 @@ def events_in_period(actor: User, date_from: datetime.date, date_to: datetime.da
     With a product, only events touching a lot of that product.
     """
     start, end = local_day_bounds(date_from, date_to)
-    query = Event.select(Event.id).where(Event.event_time >= start, Event.event_time < end)
-    if not permissions.reads_everything(actor):
-        query = query.where(Event.party == actor.party_id)
+    query = visible_to(actor, Event.select(Event.id).where(Event.event_time >= start, Event.event_time < end))
     if product_id is not None:
         of_product = (
             EventBatch.select(EventBatch.event)

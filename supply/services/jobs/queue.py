@@ -38,6 +38,7 @@ TASK_MODULES = [
     "supply.services.public.facts_task",
     "supply.services.notifications.tasks",
     "supply.services.dashboards.tasks",
+    "supply.services.interchange.query.subscriptions_task",
 ]
 
 
