@@ -1,4 +1,5 @@
-"""Notifications kept for the inbox and sent by mail and webhook in the background, and each user's choices."""
+"""Notifications kept for the inbox and sent by mail and webhook in the background (webhooks through the endpoints and
+deliveries of 0014), and each user's choices."""
 
 from peewee import BooleanField
 from peewee import CharField
@@ -18,6 +19,20 @@ def _tables(db):
             database = db
             table_name = "app_user"
 
+    class WebhookEndpoint(Model):
+        id = IntegerField(primary_key=True)
+
+        class Meta:
+            database = db
+            table_name = "webhook_endpoint"
+
+    class WebhookDelivery(Model):
+        id = IntegerField(primary_key=True)
+
+        class Meta:
+            database = db
+            table_name = "webhook_delivery"
+
     class Notification(Model):
         user = ForeignKeyField(AppUser, on_delete="CASCADE")
         kind = CharField(max_length=32)
@@ -27,7 +42,7 @@ def _tables(db):
         created_at = DateTimeField(index=True)
         read_at = DateTimeField(null=True)
         mail_state = CharField(max_length=8, default="pending", index=True)
-        webhook_state = CharField(max_length=8, default="pending", index=True)
+        webhook = ForeignKeyField(WebhookDelivery, null=True, on_delete="SET NULL")
         tries = IntegerField(default=0)
         next_try_at = DateTimeField(index=True)
         last_error = TextField(default="")
@@ -50,9 +65,7 @@ def _tables(db):
 
     class NotificationHook(Model):
         user = ForeignKeyField(AppUser, on_delete="CASCADE", unique=True)
-        url = CharField(max_length=500)
-        secret = CharField(max_length=64)
-        created_at = DateTimeField()
+        endpoint = ForeignKeyField(WebhookEndpoint, on_delete="CASCADE")
 
         class Meta:
             database = db

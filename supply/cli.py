@@ -145,8 +145,8 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("notify")
     @click.option("--watch", is_flag=True, help="Go on every 10 seconds until stopped (Ctrl-C).")
     def notify_command(watch: bool) -> None:
-        """Keep the reminders due and send the notifications due by mail and webhook (the worker's job on
-        PostgreSQL; run this beside `make run` on SQLite)."""
+        """Keep the reminders due and mail the notifications due (the worker's job on PostgreSQL; run this beside
+        `make run` on SQLite, with `deliver-webhooks --watch` for their webhooks)."""
         while True:
             with connection():
                 kept = notification_triggers.remind()

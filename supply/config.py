@@ -67,9 +67,6 @@ def load_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": datetime.timedelta(hours=max_hours),
         # Inspectors and admins must sign in with two factors (an authenticator app's code after the password).
         "REQUIRE_TWO_FACTOR": os.environ.get("SUPPLY_REQUIRE_TWO_FACTOR") == "1",
-        # Webhooks (notifications, EPCIS subscriptions) may reach loopback and private addresses: on by default for
-        # the embedded demo and the tests, `0` in production (docs/deploy.md).
-        "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("SUPPLY_WEBHOOKS_ALLOW_PRIVATE", "1") == "1",
         "RATELIMIT_STORAGE_URI": os.environ.get("SUPPLY_RATELIMIT_STORAGE", "memory://"),
         # Failed sign-ins per account and per address: a wait past the first number in a minute, a lock past the
         # second in the last (supply/services/accounts/throttle.py).
@@ -91,6 +88,7 @@ def load_config(instance_path: str) -> dict:
         "WORKER_STALLED_SECONDS": float(os.environ.get("SUPPLY_WORKER_STALLED_SECONDS", "30")),
         # How long goods may be outside their temperature limits before it is an excursion (docs/cold-chain.md).
         "COLD_CHAIN_TOLERANCE_MINUTES": _number("SUPPLY_COLD_CHAIN_TOLERANCE_MINUTES", 30),
-        # Webhooks (EPCIS subscriptions): private targets allowed unless SUPPLY_WEBHOOKS_ALLOW_PRIVATE=0, the retries.
+        # Webhooks (EPCIS subscriptions, notifications): private targets allowed unless
+        # SUPPLY_WEBHOOKS_ALLOW_PRIVATE=0, the retries.
         "WEBHOOK_SETTINGS": webhook_settings.from_environment(),
     }

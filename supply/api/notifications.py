@@ -13,7 +13,8 @@ from supply.db.pagination import paginate
 from supply.schemas.common import BaseSchema
 from supply.schemas.common import PageQuerySchema
 from supply.services.notifications import inbox as notifications
-from supply.services.notifications.delivery import text_of
+from supply.services.notifications.text import text_of
+from supply.services.webhooks import settings as webhook_settings
 
 NOTIFICATION = {"type": "object", "description": "A notification: its kind, title and message (in the caller's "
                 "language, English by default), the values it was written with, where it leads, when, whether read.",
@@ -82,4 +83,4 @@ def get_settings(actor):
 def put_settings(actor, data: dict):
     """Store the caller's choices; a webhook address that is not http(s), or private where forbidden, is a 422."""
     return notifications.save_settings(actor, data["kinds"], data["webhook_url"],
-                                       current_app.config["WEBHOOKS_ALLOW_PRIVATE"])
+                                       webhook_settings.from_config(current_app.config).allow_private)

@@ -16,8 +16,9 @@ from supply.auth import login_required
 from supply.locales import translate_errors
 from supply.services.errors import ServiceError
 from supply.services.notifications import inbox as notifications
-from supply.services.notifications.delivery import text_of
 from supply.services.notifications.kinds import KINDS
+from supply.services.notifications.text import text_of
+from supply.services.webhooks import settings as webhook_settings
 from supply.views.pages import FORM_ERROR_STATUS
 
 bp = Blueprint("notifications", __name__)
@@ -55,7 +56,7 @@ def settings():
                  for kind in KINDS}
         try:
             saved = notifications.save_settings(g.user, kinds, request.form.get("webhook_url", "").strip(),
-                                                current_app.config["WEBHOOKS_ALLOW_PRIVATE"])
+                                                webhook_settings.from_config(current_app.config).allow_private)
             secret = saved.get("webhook_secret")
         except ServiceError as exc:
             errors, status = translate_errors(dict(exc.errors)), FORM_ERROR_STATUS

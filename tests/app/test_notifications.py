@@ -7,24 +7,24 @@ import datetime
 import hashlib
 import hmac
 import json
-import threading
 from email import message_from_bytes
 from email import policy
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 
 import pytest
 
-from supply.clock import utcnow
 from supply.models import Notification
 from supply.models import Recall
+from supply.models import WebhookDelivery
 from supply.services.notifications import delivery
 from supply.services.notifications import triggers
+from supply.services.webhooks.delivery import send_due
+from supply.services.webhooks.settings import WebhookSettings
 from tests.builders.api import API
 from tests.builders.factories import auth_header
 from tests.builders.factories import make_user
 from tests.builders.pages import log_in
 from tests.builders.recalls import merge_world
+from tests.builders.webhooks import receiving
 
 world = pytest.fixture(name="world")(lambda app: merge_world())
 
@@ -95,63 +95,32 @@ def test_the_api_lists_and_marks_read(client, world):
     assert marked == {"marked": 1, "unread": 1}
 
 
-class Receiver:
-    """A local HTTP receiver of webhooks that fails its first `failures` answers."""
-
-    def __init__(self, failures: int = 0):
-        self.bodies: list[tuple[bytes, str]] = []
-        self.failures = failures
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (the standard library's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.bodies.append((body, self.headers.get("GS1-Signature", "")))
-                status = 500 if receiver.failures > 0 else 204
-                receiver.failures -= 1
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_mail_and_a_signed_webhook_go_out_and_a_failed_one_is_retried(client, app, world, tmp_path):
     app.config["MAIL_FOLDER"] = str(tmp_path / "mail")
-    receiver = Receiver(failures=1)
-    try:
+    settings = WebhookSettings(allow_private=True, timeout=5, retry_seconds=(0, 0))
+    with receiving(statuses=[500]) as receiver:
         saved = client.put(f"{API}/notifications/settings", headers=auth_header(world["shop"]),
                            json={"webhook_url": receiver.url}).json
         secret = saved["webhook_secret"]
         client.post(f"{API}/recalls", json={"lot": "F1", "level": 1, "reason": "农残快检不合格"},
                     headers=auth_header(world["inspector"]))
         told = Notification.get(Notification.user == world["shop"].id, Notification.kind == "lot_recalled")
-        assert (told.mail_state, told.webhook_state) == ("pending", "pending")  # nothing sent by the request
+        assert told.mail_state == "pending" and told.webhook.attempts == 0  # nothing sent by the request
         with app.test_request_context():
             delivery.deliver_due()
-        told = Notification.get_by_id(told.id)
-        assert told.mail_state == "sent" and told.webhook_state == "pending"
-        assert told.tries == 1 and "500" in told.last_error and told.next_try_at > utcnow()
+        assert Notification.get_by_id(told.id).mail_state == "sent"
         mails = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in (tmp_path / "mail").iterdir()]
         recall_mail = next(m for m in mails if m["To"] == world["shop"].email and "召回" in m["Subject"])
         assert "F1" in recall_mail.get_content() and "recalled" in recall_mail.get_content()
-        Notification.update(next_try_at=utcnow()).where(Notification.id == told.id).execute()
-        with app.test_request_context():
-            delivery.deliver_due()
-        assert Notification.get_by_id(told.id).webhook_state == "sent"
-        body, signature = receiver.bodies[-1]
-        assert signature == hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        assert json.loads(body)["kind"] == "lot_recalled" and json.loads(body)["params"]["lot"] == "F1"
-    finally:
-        receiver.close()
+        send_due(settings)
+        first = WebhookDelivery.get_by_id(told.webhook_id)
+        assert (first.status, first.attempts, first.attempts_log[0]["status"]) == ("pending", 1, 500)
+        send_due(settings)
+        assert WebhookDelivery.get_by_id(told.webhook_id).status == "delivered"
+        last = receiver.received[-1]
+        assert last.headers["GS1-Signature"] == hmac.new(secret.encode(), last.body, hashlib.sha256).hexdigest()
+        body = json.loads(last.body)
+        assert body["kind"] == "lot_recalled" and body["params"]["lot"] == "F1" and body["id"] == told.id
 
 
 def test_a_user_may_turn_mail_off_and_a_bad_webhook_address_is_refused(client, app, world):
@@ -161,10 +130,10 @@ def test_a_user_may_turn_mail_off_and_a_bad_webhook_address_is_refused(client, a
     assert off.json["kinds"]["lot_held"] == {"mail": False, "webhook": True}
     client.post(f"{API}/holds", headers=auth_header(world["inspector"]), json={"lot": "M", "reason": "复检"})
     held = Notification.get(Notification.user == world["coop"].id, Notification.kind == "lot_held")
-    assert held.mail_state == "off" and held.webhook_state == "off"  # no webhook address
+    assert held.mail_state == "off" and held.webhook is None  # no webhook address
     bad = client.put(f"{API}/notifications/settings", headers=headers, json={"webhook_url": "ftp://erp.example.cn/"})
     assert bad.status_code == 422 and "webhook_url" in bad.json["errors"]
-    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+    app.config["WEBHOOK_SETTINGS"] = WebhookSettings(allow_private=False)
     private = client.put(f"{API}/notifications/settings", headers=headers, json={"webhook_url": "http://127.0.0.1:9/"})
     assert private.status_code == 422 and "webhook_url" in private.json["errors"]
 

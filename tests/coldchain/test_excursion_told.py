@@ -15,20 +15,21 @@ from supply.models import Excursion
 from supply.models import HoldProposal
 from supply.models import Notification
 from supply.services.notifications import delivery
-from tests.app.test_notifications import Receiver
+from supply.services.webhooks.delivery import send_due
+from supply.services.webhooks.settings import WebhookSettings
 from tests.builders.api import API
 from tests.builders.cold_chain import cold_chain_world
 from tests.builders.cold_chain import logger_csv
 from tests.builders.cold_chain import temperatures
 from tests.builders.pages import log_in
+from tests.builders.webhooks import receiving
 
 
 def test_a_45_minute_excursion_is_kept_proposes_a_hold_tells_everyone_and_shows_on_the_scan_page(client, app,
                                                                                                   tmp_path):
     app.config["MAIL_FOLDER"] = str(tmp_path / "mail")
     world = cold_chain_world()
-    receiver = Receiver()
-    try:
+    with receiving() as receiver:
         hook = client.put(f"{API}/notifications/settings", headers=world.coop_h, json={"webhook_url": receiver.url})
         secret = hook.get_json()["webhook_secret"]
         log_in(client, world.operator, "zh_Hans")
@@ -47,15 +48,14 @@ def test_a_45_minute_excursion_is_kept_proposes_a_hold_tells_everyone_and_shows_
         assert "温度超限" in inbox and world.shipment.code in inbox and "6.5 至 6.7 °C" in inbox
         with app.test_request_context():
             delivery.deliver_due()
+        send_due(WebhookSettings(allow_private=True, timeout=5))
         mails = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in (tmp_path / "mail").iterdir()]
         to = {m["To"] for m in mails if "温度超限" in m["Subject"]}
         assert {world.coop.email, world.operator.email, world.inspector.email} <= to
-        body, signature = receiver.bodies[-1]
-        assert signature == hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        sent = json.loads(body)
+        last = receiver.received[-1]
+        assert last.headers["GS1-Signature"] == hmac.new(secret.encode(), last.body, hashlib.sha256).hexdigest()
+        sent = json.loads(last.body)
         assert sent["kind"] == "temperature_excursion" and sent["params"]["carrier"] == world.shipment.code
         client.delete_cookie("lang")
         page = client.get(f"/t/{world.batch.public_token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert "Temperature excursion: 6.5–6.7 °C for 45 minutes from 2026-07-15 12:00" in page
-    finally:
-        receiver.close()

@@ -3,14 +3,13 @@ user's choices (by kind: mail, webhook; one webhook address per user)."""
 
 from __future__ import annotations
 
-import ipaddress
+import json
 import secrets
-import socket
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from peewee import fn
 
+from supply.clock import to_local
 from supply.clock import utcnow
 from supply.db import db
 from supply.i18n import N_
@@ -18,37 +17,51 @@ from supply.models import Notification
 from supply.models import NotificationHook
 from supply.models import NotificationSetting
 from supply.models import User
+from supply.models import WebhookEndpoint
 from supply.services.errors import Invalid
 from supply.services.notifications.kinds import KINDS
+from supply.services.notifications.text import text_of
+from supply.services.webhooks.delivery import create_endpoint
+from supply.services.webhooks.delivery import deactivate
+from supply.services.webhooks.delivery import enqueue
+from supply.services.webhooks.targets import require_target
 
 
 def notify(users: Iterable[User], kind: str, params: dict, link: str = "", key: str = "") -> int:
-    """Keep a notification for each active user, once per `key` (a reminder already told is not told again);
-    return how many were kept. Its mail and webhook go out later (supply.services.notifications.delivery)."""
+    """Keep a notification for each active user, once per `key` (a reminder already told is not told again), and
+    queue its webhook for those who want one; return how many were kept. Mail goes out later
+    (supply.services.notifications.delivery), webhooks with every other (supply.services.webhooks)."""
     users = [user for user in users if user.active]
     if not users:
         return 0
     key = key or f"{kind}:{secrets.token_hex(8)}"
+    ids = [u.id for u in users]
     told = {row.user_id for row in Notification.select(Notification.user)
-            .where(Notification.key == key, Notification.user.in_([u.id for u in users]))}
-    choices = {(s.user_id, s.kind): s for s in NotificationSetting.select()
-               .where(NotificationSetting.user.in_([u.id for u in users]), NotificationSetting.kind == kind)}
-    hooks = {h.user_id for h in NotificationHook.select(NotificationHook.user)
-             .where(NotificationHook.user.in_([u.id for u in users]))}
-    rows = []
+            .where(Notification.key == key, Notification.user.in_(ids))}
+    choices = {s.user_id: s for s in NotificationSetting.select()
+               .where(NotificationSetting.user.in_(ids), NotificationSetting.kind == kind)}
+    hooks = {h.user_id: h.endpoint for h in NotificationHook.select(NotificationHook, WebhookEndpoint)
+             .join(WebhookEndpoint).where(NotificationHook.user.in_(ids), WebhookEndpoint.active == True)}  # noqa: E712
+    kept = 0
     for user in users:
         if user.id in told:
             continue
-        choice = choices.get((user.id, kind))
-        by_mail = choice.by_mail if choice else True
-        by_webhook = (choice.by_webhook if choice else True) and user.id in hooks
-        rows.append({"user": user.id, "kind": kind, "params": params, "link": link, "key": key,
-                     "created_at": utcnow(), "next_try_at": utcnow(),
-                     "mail_state": "pending" if by_mail else "off",
-                     "webhook_state": "pending" if by_webhook else "off"})
-    if rows:
-        Notification.insert_many(rows).execute()
-    return len(rows)
+        choice = choices.get(user.id)
+        notification = Notification.create(user=user.id, kind=kind, params=params, link=link, key=key,
+                                           mail_state="pending" if (choice.by_mail if choice else True) else "off")
+        if user.id in hooks and (choice.by_webhook if choice else True):
+            notification.webhook = enqueue(hooks[user.id], webhook_body(notification), topic=f"notification:{kind}")
+            notification.save()
+        kept += 1
+    return kept
+
+
+def webhook_body(notification: Notification) -> str:
+    """The JSON a notification's webhook carries: its kind, title and message (Simplified Chinese), values, link."""
+    title, message = text_of(notification, "zh_Hans")
+    return json.dumps({"id": notification.id, "kind": notification.kind, "title": title, "message": message,
+                       "params": notification.params, "link": notification.link,
+                       "created_at": to_local(notification.created_at).isoformat()}, ensure_ascii=False)
 
 
 def inbox(user: User):
@@ -78,34 +91,17 @@ def settings_of(user: User) -> dict:
     hook = NotificationHook.get_or_none(NotificationHook.user == user.id)
     return {"kinds": {kind: {"mail": chosen[kind].by_mail if kind in chosen else True,
                              "webhook": chosen[kind].by_webhook if kind in chosen else True} for kind in KINDS},
-            "webhook_url": hook.url if hook else ""}
-
-
-def check_webhook_url(url: str, allow_private: bool) -> None:
-    """Refuse a webhook address that is not http(s), or that names a loopback or private address when the
-    deployment forbids them."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Invalid.field("webhook_url", N_("A webhook address starts with http:// or https:// and names a host."))
-    if allow_private:
-        return
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError as exc:
-        raise Invalid.field("webhook_url", N_("This host cannot be found.")) from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise Invalid.field("webhook_url", N_("Webhooks to loopback or private addresses are not allowed here."))
+            "webhook_url": hook.endpoint.url if hook else ""}
 
 
 def save_settings(user: User, kinds: dict, webhook_url: str | None, allow_private: bool) -> dict:
-    """Store a user's choices; a new webhook address gets a new signing secret, returned once."""
+    """Store a user's choices; a new webhook address gets an endpoint with a new signing secret, returned once. An
+    address that is not http(s), or private where the service forbids it, is refused on `webhook_url`."""
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown:
         raise Invalid.field("kinds", N_("Not one of the allowed values."))
     if webhook_url:
-        check_webhook_url(webhook_url, allow_private)
+        require_target(webhook_url, allow_private, "webhook_url")
     secret = None
     with db.atomic():
         for kind, choice in kinds.items():
@@ -113,14 +109,15 @@ def save_settings(user: User, kinds: dict, webhook_url: str | None, allow_privat
                                        by_webhook=bool(choice.get("webhook", True))).on_conflict(
                 conflict_target=[NotificationSetting.user, NotificationSetting.kind],
                 preserve=[NotificationSetting.by_mail, NotificationSetting.by_webhook]).execute()
-        if webhook_url is not None:
-            hook = NotificationHook.get_or_none(NotificationHook.user == user.id)
-            if not webhook_url:
-                NotificationHook.delete().where(NotificationHook.user == user.id).execute()
-            elif hook is None or hook.url != webhook_url:
-                secret = secrets.token_hex(32)
-                NotificationHook.delete().where(NotificationHook.user == user.id).execute()
-                NotificationHook.create(user=user.id, url=webhook_url, secret=secret)
+        hook = NotificationHook.get_or_none(NotificationHook.user == user.id)
+        if webhook_url is not None and (hook is None or hook.endpoint.url != webhook_url):
+            if hook is not None:
+                deactivate(hook.endpoint_id)
+                hook.delete_instance()
+            if webhook_url:
+                endpoint = create_endpoint(user.party, webhook_url)
+                NotificationHook.create(user=user.id, endpoint=endpoint)
+                secret = endpoint.secret
     result = settings_of(user)
     if secret:
         result["webhook_secret"] = secret
