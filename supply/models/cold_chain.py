@@ -2,7 +2,7 @@
 
 A reading belongs to a `ReadingSeries`: the readings of one shipment or of one storing interval (a storing event).
 The series keeps what the public page shows of them (first and last time, lowest and highest temperature), so that
-a lot's page reads one row per series, and the facts triggers (migrations/0017_cold_chain.py) watch that row rather
+a lot's page reads one row per series, and the facts triggers (migrations/0015_cold_chain.py) watch that row rather
 than each of thousands of readings.
 """
 
