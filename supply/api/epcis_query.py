@@ -52,13 +52,13 @@ NEXT_LINK = {"Link": {"description": "The next page, when there is one: `<URL wi
 LIST = "Values: repeat the parameter or separate them with `|`; an event matches any of them."
 
 
-def _param(name: str, description: str, example: str, schema: dict | None = None) -> dict:
+def _param(name: str, description: str, example: str | int, schema: dict | None = None) -> dict:
     return {"in": "query", "name": name, "required": False, "description": description, "example": example,
             "schema": schema or {"type": "string"}}
 
 
 PAGING_DOCS = [
-    _param("perPage", "Events per page, 1 to 1000 (100 when not given).", "100",
+    _param("perPage", "Events per page, 1 to 1000 (100 when not given).", 100,
            {"type": "integer", "minimum": 1, "maximum": 1000}),
     _param("nextPageToken", "The token of the next page, from the previous page's `Link` header.",
            "eyJhZnRlciI6IDQyfQ"),

@@ -99,6 +99,21 @@ BY_FAMILY = {
 
 # By field name alone: (description, example).
 BY_NAME = {
+    # EPCIS named queries, subscriptions and their webhook deliveries (camelCase, as the standard writes them).
+    "createdAt": ("When it was made (Asia/Shanghai).", TIME),
+    "finishedAt": ("When it was delivered or given up (null while pending).", TIME),
+    "dest": ("The webhook URL the matching events are POSTed to.", "https://partner.example.hk/epcis/inbox"),
+    "queryName": ("The name of the caller's named query.", "shipments-to-hk"),
+    "stream": ("Every new matching event is pushed (the only mode offered).", True),
+    "subscriptionID": ("The subscription's id.", "k3Jd9sQpX0aB7w2m"),
+    "attemptsLog": ("Every try: when, the receiver's HTTP status (null: no answer), the error.", None),
+    "deliveries": ("The subscription's deliveries, newest first.", None),
+    "queries": ("The caller's named queries.", None),
+    "subscriptions": ("The subscriptions.", None),
+    "query": ("The query's parameters, as the standard names them (each a list of values).",
+              {"eventType": ["ObjectEvent"], "EQ_bizStep": ["shipping"]}),
+    "error": ("What went wrong (empty when delivered).", "HTTP 500"),
+    "attempts": ("How many times it was tried.", 2),
     "action": ("What was done, as table.verb or the event's action.", "batch.create"),
     "active": ("Whether the user may sign in.", True),
     "actor": ("Who did it (email), null for the system.", "inspector@example.com"),

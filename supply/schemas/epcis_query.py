@@ -56,7 +56,8 @@ class SubscriptionCreateSchema(BaseSchema):
                    metadata={"example": "https://partner.example.hk/epcis/inbox",
                              "description": "An http(s) URL; loopback and private addresses only where allowed."})
     stream = fields.Boolean(load_default=True, validate=validate.Equal(True, error=N_("Only streaming is offered.")),
-                            metadata={"description": "Push every new matching event (the only mode offered)."})
+                            metadata={"description": "Push every new matching event (the only mode offered).",
+                                      "example": True})
 
 
 class SubscriptionSchema(BaseSchema):

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.app.test_openapi import _resolve
+
 API = "/api/v1"
 TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
 
@@ -16,15 +18,6 @@ TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
 def spec(client) -> dict:
     """The served OpenAPI document."""
     return client.get(f"{API}/openapi.json").json
-
-
-def _resolve(spec: dict, node: dict) -> dict:
-    while "$ref" in node:
-        target = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def misfits(spec: dict, example, schema: dict, at: str) -> list[str]:
