@@ -22,6 +22,7 @@ def test_graph_scrolls_inside_its_box_and_links_to_each_lot(page, live_server):
     page.click("main form button[type=submit]")
     page.goto("/batches/VEG-M")
     expect(page.locator("#timeline ol.timeline > li")).to_have_count(4)
+    page.wait_for_load_state("load")  # the cards are made by static/phone.js (deferred)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     box = page.locator(".graph-wrap")
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")

@@ -75,6 +75,7 @@ def test_each_role_sees_its_charts_drawn_beside_their_tables(page, live_server, 
             width = max(series) + 1
             assert values == [cell for row in cells for cell in row[1:1 + width]]
     assert drawn >= 3
+    page.wait_for_load_state("load")  # the cards are made by static/phone.js (deferred)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(SCREENSHOTS / f"dashboard-{email.split('@')[0]}.png"), full_page=True)
 

@@ -85,6 +85,7 @@ def _shot(page, name: str, full_page: bool = False, down_to=None) -> None:
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
+    page.wait_for_load_state("load")  # the cards are made by static/phone.js (deferred)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     if down_to is None:
         page.screenshot(path=SCREENSHOTS / name, full_page=full_page)

@@ -65,6 +65,7 @@ def _batch_count() -> int:
 
 
 def _fits_phone(page) -> None:
+    page.wait_for_load_state("load")  # the cards are made by static/phone.js (deferred)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 

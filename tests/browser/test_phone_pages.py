@@ -59,6 +59,7 @@ def _log_in(page, email: str, password: str) -> None:
 
 
 def _width(page) -> int:
+    page.wait_for_load_state("load")  # the cards are made by static/phone.js (deferred)
     return page.evaluate("document.documentElement.scrollWidth")
 
 

@@ -36,6 +36,7 @@ def _log_in(page, email: str) -> None:
 
 
 def _fits_phone(page) -> None:
+    page.wait_for_load_state("load")  # the cards are made by static/phone.js (deferred)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
